@@ -1,0 +1,1 @@
+"""Lentera's Rasa-side package: channel connectors, settings, storage helpers and CLI."""

@@ -1,0 +1,208 @@
+"""Telegram custom channel for Rasa: ``POST /webhooks/telegram/webhook``.
+
+Flow of one update: check ``X-Telegram-Bot-Api-Secret-Token`` (constant time, else 403) ->
+parse with python-telegram-bot -> commit to the inbox (dedup on ``update_id``) -> answer
+200 -> process in the background (answer the callback query, run the Rasa turn, reply
+through :class:`~bot.channels.telegram_output.TelegramOutput`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+from typing import Any, Awaitable, Callable
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.channels.telegram_output import TelegramOutput, TelegramSender
+from bot.channels.telegram_updates import TelegramInbound, parse_update
+from bot.inbox import InboxRow
+from bot.rasa_bridge import ensure_ready, tracker_has_message, tracker_language
+from bot.runtime import Runtime, build_runtime
+from bot.settings import Settings, load_settings
+from bot.texts import text
+from bot.worker import InboxWorker
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+class TelegramInput(InputChannel):
+    """Rasa input channel for Telegram, configured from the environment."""
+
+    @classmethod
+    def name(cls) -> str:
+        """Channel name: routes live under ``/webhooks/telegram/``."""
+        return CHANNEL
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> "TelegramInput":
+        """Build the channel from the environment (``credentials.yml`` holds no secrets)."""
+        return cls(load_settings())
+
+    def __init__(self, settings: Settings, *, schema: str | None = None) -> None:
+        """Create the channel; disabled (routes answer 503) without ``TELEGRAM_BOT_TOKEN``.
+
+        Raises:
+            bot.settings.SettingsError: If enabled without the Lentera secrets.
+        """
+        self.settings = settings
+        self.runtime: Runtime | None = None
+        self.sender: TelegramSender | None = None
+        self.worker: InboxWorker | None = None
+        self._app: Any = None
+        self._on_new_message: Callable[[UserMessage], Awaitable[Any]] | None = None
+        if settings.telegram is None:
+            logger.info("Telegram channel disabled: TELEGRAM_BOT_TOKEN is not set")
+            return
+        self.runtime = build_runtime(settings, channel="Telegram", schema=schema)
+        self.sender = TelegramSender(settings.telegram, self.runtime.addresses, self.runtime.payloads)
+        self.worker = InboxWorker(
+            self.runtime.inbox, CHANNEL, self._handle_row, lease_seconds=settings.inbox_lease_seconds
+        )
+
+    @property
+    def enabled(self) -> bool:
+        """True when the Telegram settings are present."""
+        return self.worker is not None
+
+    def get_output_channel(self) -> OutputChannel | None:
+        """Output channel for messages sent outside a webhook request (caseworker replies)."""
+        return TelegramOutput(self.sender, proactive=True) if self.sender is not None else None
+
+    def _bind(self, app: Any) -> None:
+        self._app = app
+        if self.worker is not None:
+            self.worker.start()
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """Routes: ``GET /`` (health) and ``POST /webhook``."""
+        self._on_new_message = on_new_message
+        bp = Blueprint("lentera_telegram_webhook", __name__)
+
+        @bp.listener("after_server_start")
+        async def start(app: Any, _loop: Any) -> None:
+            self._bind(app)
+
+        @bp.listener("before_server_stop")
+        async def stop(_app: Any, _loop: Any) -> None:
+            if self.worker is not None:
+                await self.worker.stop()
+            if self.sender is not None:
+                await self.sender.close()
+
+        @bp.route("/", methods=["GET"])
+        async def health(_request: Request) -> HTTPResponse:
+            if not self.enabled:
+                return response.json({"status": "disabled"}, status=503)
+            return response.json({"status": "ok"})
+
+        @bp.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            return await self._receive(request)
+
+        return bp
+
+    async def _receive(self, request: Request) -> HTTPResponse:
+        if self.settings.telegram is None or self.runtime is None or self.worker is None:
+            return response.json({"error": "telegram channel disabled"}, status=503)
+        if self._app is None or self.worker._loop_task is None:
+            self._bind(request.app)
+        supplied = request.headers.get(SECRET_HEADER, "").encode("utf-8")
+        if not hmac.compare_digest(supplied, self.settings.telegram.webhook_secret.encode("utf-8")):
+            logger.warning("Telegram webhook rejected: bad or missing secret token")
+            return response.json({"error": "forbidden"}, status=403)
+        try:
+            data = json.loads(request.body)
+        except (ValueError, UnicodeDecodeError):
+            return response.json({"error": "invalid JSON"}, status=400)
+        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+            return response.json({"error": "not a Telegram update"}, status=400)
+        try:
+            inbound = parse_update(data, self.runtime.payloads)
+        except Exception as exc:  # noqa: BLE001 - a poison update must not block the queue
+            logger.warning("Unparseable Telegram update ignored (%s)", type(exc).__name__)
+            return response.json({"status": "ignored"})
+        if inbound is None:
+            return response.json({"status": "ignored"})
+        try:
+            row = await asyncio.to_thread(self._accept, inbound)
+        except SQLAlchemyError as exc:
+            # Never "200 then drop": refuse so Telegram delivers the update again.
+            logger.error("Telegram update not stored (%s); asking Telegram to retry", type(exc).__name__)
+            return response.json({"error": "storage unavailable"}, status=503)
+        if row is None:
+            return response.json({"status": "duplicate"})
+        self.worker.submit(row)
+        return response.json({"status": "accepted"})
+
+    def _accept(self, inbound: TelegramInbound) -> InboxRow | None:
+        assert self.runtime is not None
+        runtime = self.runtime
+        sender_id = runtime.pseudonym(CHANNEL, inbound.chat_id)
+        dedup_key = runtime.delivery_key(CHANNEL, inbound.update_id)
+        metadata = dict(inbound.metadata, channel=CHANNEL)
+        if inbound.language:
+            metadata["language_hint"] = inbound.language
+        payload = {
+            "kind": inbound.kind,
+            "text": inbound.text,
+            "language": inbound.language,
+            "message_id": dedup_key,
+            "callback_query_id": inbound.callback_query_id,
+            "metadata": metadata,
+        }
+
+        def remember(conn: Any) -> None:
+            runtime.addresses.upsert_in(
+                conn,
+                sender_id=sender_id,
+                channel=CHANNEL,
+                address=str(inbound.chat_id),
+                language=inbound.language,
+                inbound_at=inbound.sent_at,
+            )
+
+        row_id = runtime.inbox.accept(
+            channel=CHANNEL,
+            dedup_key=dedup_key,
+            sender_id=sender_id,
+            payload=payload,
+            owner=self.worker.owner if self.worker else "",
+            lease_seconds=self.settings.inbox_lease_seconds,
+            also=remember,
+        )
+        return None if row_id is None else InboxRow(row_id, CHANNEL, sender_id, 0, payload)
+
+    async def _handle_row(self, row: InboxRow) -> None:
+        assert self.sender is not None and self._on_new_message is not None
+        payload = row.payload
+        ensure_ready(self._app)
+        if row.recovered and await tracker_has_message(self._app, row.sender_id, payload["message_id"]):
+            logger.info("Recovered Telegram message was already handled; not repeated")
+            return
+        if payload.get("callback_query_id"):
+            await self.sender.answer_callback(payload["callback_query_id"])
+        output = TelegramOutput(self.sender)
+        if payload["kind"] == "unsupported":
+            language = await tracker_language(self._app, row.sender_id) or payload.get("language")
+            await output.send_text_message(row.sender_id, text("unsupported", language))
+            return
+        await self._on_new_message(
+            UserMessage(
+                text=payload["text"],
+                output_channel=output,
+                sender_id=row.sender_id,
+                input_channel=CHANNEL,
+                message_id=payload["message_id"],
+                metadata=payload["metadata"],
+            )
+        )

@@ -1,0 +1,220 @@
+"""Sending to Telegram through python-telegram-bot, paced and retried."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import warnings
+from typing import Any, Iterable
+
+from rasa.core.channels.channel import OutputChannel
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.request import HTTPXRequest
+
+from bot.addresses import AddressBook, UnknownRecipient
+from bot.outbound import Pacer, Retry, RetryPolicy, send_with_retry
+from bot.payloads import PayloadStore
+from bot.settings import TelegramSettings
+from bot.texts import split_text, text
+
+logger = logging.getLogger(__name__)
+
+MAX_TEXT = 4096
+MAX_CALLBACK_BYTES = 64
+CONNECTION_POOL_SIZE = 64
+
+
+class DeliveryError(RuntimeError):
+    """A message could not be delivered (the reason never contains content or ids)."""
+
+
+def classify_telegram_error(exc: BaseException) -> Retry | None:
+    """Transient (429, 5xx, network, timeouts) -> :class:`Retry`; anything else permanent."""
+    if isinstance(exc, RetryAfter):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            after = exc.retry_after
+        seconds = after.total_seconds() if isinstance(after, dt.timedelta) else float(after)
+        return Retry(after=seconds)
+    if isinstance(exc, (BadRequest, Forbidden)):
+        return None
+    if isinstance(exc, (TimedOut, NetworkError)):
+        return Retry()
+    return None
+
+
+class TelegramSender:
+    """One process-wide Bot API client with pacing (30 msg/s overall, ~1 msg/s per chat)."""
+
+    def __init__(
+        self,
+        settings: TelegramSettings,
+        addresses: AddressBook,
+        payloads: PayloadStore,
+        *,
+        pacer: Pacer | None = None,
+        policy: RetryPolicy = RetryPolicy(),
+    ) -> None:
+        """Create the sender; no network call is made until the first send.
+
+        Args:
+            settings: Telegram settings (token, API base URL).
+            addresses: Address book resolving pseudonyms to chat ids.
+            payloads: Store for button payloads longer than 64 bytes.
+            pacer: Rate limiter (default: Telegram's documented limits, bursts of 3 per chat).
+            policy: Retry policy for transient failures.
+        """
+        request = HTTPXRequest(connection_pool_size=CONNECTION_POOL_SIZE, pool_timeout=10.0)
+        self.bot = Bot(
+            settings.bot_token,
+            base_url=f"{settings.api_base_url}/bot",
+            base_file_url=f"{settings.api_base_url}/file/bot",
+            request=request,
+        )
+        self.addresses = addresses
+        self.payloads = payloads
+        self.pacer = pacer or Pacer(global_rate=30, global_burst=30, per_key_rate=1, per_key_burst=3)
+        self.policy = policy
+
+    async def close(self) -> None:
+        """Close the HTTP connection pool."""
+        await self.bot.shutdown()
+
+    def chat_id(self, recipient_id: str) -> int:
+        """Resolve a pseudonym to its chat id.
+
+        Raises:
+            DeliveryError: If no address is stored for it.
+        """
+        try:
+            return int(self.addresses.get(recipient_id).address)
+        except UnknownRecipient as exc:
+            raise DeliveryError("no Telegram address stored for this recipient") from exc
+
+    def language(self, recipient_id: str) -> str | None:
+        """Language hint stored for a recipient."""
+        try:
+            return self.addresses.get(recipient_id).language
+        except UnknownRecipient:
+            return None
+
+    def keyboard(self, buttons: Iterable[dict[str, Any]]) -> InlineKeyboardMarkup | None:
+        """Inline keyboard, one button per row, from Rasa button dicts."""
+        rows = []
+        for button in buttons:
+            title = str(button.get("title") or button.get("payload") or "?")[:64]
+            if button.get("url"):
+                rows.append([InlineKeyboardButton(title, url=str(button["url"]))])
+                continue
+            payload = str(button.get("payload") or title)
+            rows.append([InlineKeyboardButton(title, callback_data=self.payloads.shorten(payload, MAX_CALLBACK_BYTES))])
+        return InlineKeyboardMarkup(rows) if rows else None
+
+    async def _call(self, chat_id: int, what: str, call: Any) -> Any:
+        await self.pacer.wait(str(chat_id))
+        return await send_with_retry(call, classify_telegram_error, policy=self.policy, what=f"telegram {what}")
+
+    async def send_text(
+        self,
+        chat_id: int,
+        body: str,
+        *,
+        reply_markup: InlineKeyboardMarkup | None = None,
+        silent: bool = False,
+    ) -> None:
+        """Send text (split at 4096 characters); the keyboard goes with the last part."""
+        parts = split_text(body, MAX_TEXT)
+        for index, part in enumerate(parts):
+            markup = reply_markup if index == len(parts) - 1 else None
+
+            async def call(part: str = part, markup: Any = markup) -> Any:
+                return await self.bot.send_message(
+                    chat_id=chat_id, text=part, reply_markup=markup, disable_notification=silent or None
+                )
+
+            await self._call(chat_id, "sendMessage", call)
+
+    async def send_photo(self, chat_id: int, url: str, *, silent: bool = False) -> None:
+        """Send a photo by URL."""
+
+        async def call() -> Any:
+            return await self.bot.send_photo(chat_id=chat_id, photo=url, disable_notification=silent or None)
+
+        await self._call(chat_id, "sendPhoto", call)
+
+    async def answer_callback(self, callback_query_id: str) -> None:
+        """Stop the button's progress indicator (best effort: old queries just fail)."""
+        try:
+            await send_with_retry(
+                lambda: self.bot.answer_callback_query(callback_query_id),
+                classify_telegram_error,
+                policy=RetryPolicy(max_attempts=2, base_delay=0.2),
+                what="telegram answerCallbackQuery",
+            )
+        except TelegramError as exc:
+            logger.info("answerCallbackQuery failed (%s)", type(exc).__name__)
+
+
+class TelegramOutput(OutputChannel):
+    """Rasa output channel for Telegram; ``recipient_id`` is the pseudonym.
+
+    Inside a user's turn, a permanent failure (bot blocked, chat gone) is logged and the
+    turn goes on; an exhausted transient failure raises so the inbound message is retried.
+    A proactive channel (caseworker replies, via :meth:`TelegramInput.get_output_channel`)
+    raises :class:`DeliveryError` on any failure and sends silently (no notification
+    sound or preview), because someone else may hold the phone.
+    """
+
+    @classmethod
+    def name(cls) -> str:
+        """Channel name used by Rasa's ``output_channel`` parameter."""
+        return "telegram"
+
+    def __init__(self, sender: TelegramSender, *, proactive: bool = False) -> None:
+        """Create the output channel over a shared sender."""
+        self.sender = sender
+        self.proactive = proactive
+
+    async def _guard(self, coro: Any) -> None:
+        try:
+            await coro
+        except (BadRequest, Forbidden, DeliveryError) as exc:
+            logger.warning("Telegram message not delivered (%s)", type(exc).__name__)
+            if self.proactive:
+                raise DeliveryError(f"Telegram delivery failed: {type(exc).__name__}") from exc
+        except (NetworkError, TimedOut, RetryAfter) as exc:
+            logger.error("Telegram unavailable after retries (%s)", type(exc).__name__)
+            raise DeliveryError(f"Telegram unavailable: {type(exc).__name__}") from exc
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        """Send a text message."""
+        chat_id = await asyncio.to_thread(self.sender.chat_id, recipient_id)
+        await self._guard(self.sender.send_text(chat_id, text, silent=self.proactive))
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text_: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        """Send text with an inline keyboard (one button per row)."""
+        chat_id = await asyncio.to_thread(self.sender.chat_id, recipient_id)
+        body = text_ or text("choose", self.sender.language(recipient_id))
+        markup = await asyncio.to_thread(self.sender.keyboard, buttons)
+        await self._guard(self.sender.send_text(chat_id, body, reply_markup=markup, silent=self.proactive))
+
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        """Send an image by URL."""
+        chat_id = await asyncio.to_thread(self.sender.chat_id, recipient_id)
+        await self._guard(self.sender.send_photo(chat_id, image, silent=self.proactive))
+
+    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
+        """Send ``{"text": ..., "buttons": [...]}`` custom payloads; ignore other shapes."""
+        body = json_message.get("text") if isinstance(json_message, dict) else None
+        if not isinstance(body, str):
+            logger.info("Custom payload without text not sent to Telegram")
+            return
+        buttons = json_message.get("buttons")
+        if isinstance(buttons, list) and buttons:
+            await self.send_text_with_buttons(recipient_id, body, buttons)
+        else:
+            await self.send_text_message(recipient_id, body)

@@ -1,0 +1,187 @@
+"""Typed settings for the channel connectors, read from the environment.
+
+Nothing is read at import time: call :func:`load_settings` (usually once, from a
+connector's ``from_credentials``). The environment variable names are the contract in
+DESIGN.md ("Contracts other tools rely on").
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Mapping
+
+from rasa.shared.exceptions import RasaException
+
+DEFAULT_DATABASE_URL = "sqlite:///var/lentera.db"
+DEFAULT_TELEGRAM_API_BASE_URL = "https://api.telegram.org"
+DEFAULT_WHATSAPP_API_BASE_URL = "https://graph.facebook.com"
+DEFAULT_WHATSAPP_API_VERSION = "v21.0"
+
+
+class SettingsError(RasaException):
+    """A required setting is missing or malformed (printed by Rasa as one line)."""
+
+
+@dataclass(frozen=True)
+class TelegramSettings:
+    """Telegram Bot API settings.
+
+    Attributes:
+        bot_token: Token from @BotFather.
+        webhook_secret: Value Telegram echoes in ``X-Telegram-Bot-Api-Secret-Token``.
+        api_base_url: Bot API server root, e.g. ``https://api.telegram.org``.
+    """
+
+    bot_token: str
+    webhook_secret: str
+    api_base_url: str = DEFAULT_TELEGRAM_API_BASE_URL
+
+
+@dataclass(frozen=True)
+class WhatsAppSettings:
+    """WhatsApp Business Cloud API settings.
+
+    Attributes:
+        access_token: Graph API bearer token.
+        app_secret: App secret used to sign webhook bodies (``X-Hub-Signature-256``).
+        verify_token: Token echoed in the GET verification handshake.
+        phone_number_id: Business phone number id that sends and receives.
+        api_base_url: Graph API root, e.g. ``https://graph.facebook.com``.
+        api_version: Graph API version, e.g. ``v21.0``.
+        template_name: Approved template sent outside the 24-hour window (optional).
+        template_language: Language code of that template.
+    """
+
+    access_token: str
+    app_secret: str
+    verify_token: str
+    phone_number_id: str
+    api_base_url: str = DEFAULT_WHATSAPP_API_BASE_URL
+    api_version: str = DEFAULT_WHATSAPP_API_VERSION
+    template_name: str | None = None
+    template_language: str = "id"
+
+    @property
+    def messages_url(self) -> str:
+        """URL of the ``/messages`` edge for this phone number."""
+        return f"{self.api_base_url}/{self.api_version}/{self.phone_number_id}/messages"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All connector settings.
+
+    Attributes:
+        secret_key: ``LENTERA_SECRET_KEY`` (pseudonyms, dedup keys); None in bare dev mode.
+        encryption_keys: ``LENTERA_ENCRYPTION_KEYS``, comma-separated Fernet keys,
+            newest first; empty in bare dev mode.
+        database_url: SQLAlchemy URL of the connector database.
+        telegram: Telegram settings, or None when the channel is disabled.
+        whatsapp: WhatsApp settings, or None when the channel is disabled.
+        inbox_lease_seconds: How long a claimed inbound message is owned before another
+            process may take it over.
+    """
+
+    secret_key: str | None
+    encryption_keys: tuple[str, ...]
+    database_url: str = DEFAULT_DATABASE_URL
+    telegram: TelegramSettings | None = None
+    whatsapp: WhatsAppSettings | None = None
+    inbox_lease_seconds: float = 120.0
+
+    def require_secrets(self, channel: str) -> tuple[str, tuple[str, ...]]:
+        """Return the secret key and encryption keys, or fail loudly.
+
+        Args:
+            channel: Name of the channel that needs them (for the message).
+
+        Raises:
+            SettingsError: If either secret is absent.
+        """
+        if not self.secret_key or not self.encryption_keys:
+            raise SettingsError(
+                f"{channel} is enabled but LENTERA_SECRET_KEY and LENTERA_ENCRYPTION_KEYS "
+                "must both be set (make run writes them to var/secrets.env)"
+            )
+        return self.secret_key, self.encryption_keys
+
+
+def _get(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name, "").strip()
+    return value or None
+
+
+def _telegram(env: Mapping[str, str]) -> TelegramSettings | None:
+    token = _get(env, "TELEGRAM_BOT_TOKEN")
+    if token is None:
+        return None
+    secret = _get(env, "TELEGRAM_WEBHOOK_SECRET")
+    if secret is None:
+        raise SettingsError(
+            "TELEGRAM_BOT_TOKEN is set but TELEGRAM_WEBHOOK_SECRET is not: refusing to "
+            "accept unauthenticated Telegram webhooks"
+        )
+    allowed = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+    if not 1 <= len(secret) <= 256 or not set(secret) <= allowed:
+        raise SettingsError("TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z a-z 0-9 _ -")
+    base = (_get(env, "TELEGRAM_API_BASE_URL") or DEFAULT_TELEGRAM_API_BASE_URL).rstrip("/")
+    return TelegramSettings(bot_token=token, webhook_secret=secret, api_base_url=base)
+
+
+def _whatsapp(env: Mapping[str, str]) -> WhatsAppSettings | None:
+    names = (
+        "WHATSAPP_ACCESS_TOKEN",
+        "WHATSAPP_APP_SECRET",
+        "WHATSAPP_VERIFY_TOKEN",
+        "WHATSAPP_PHONE_NUMBER_ID",
+    )
+    values = {name: _get(env, name) for name in names}
+    present = [name for name, value in values.items() if value]
+    if not present:
+        return None
+    missing = [name for name, value in values.items() if not value]
+    if missing:
+        raise SettingsError(
+            "WhatsApp is partly configured; also set " + ", ".join(missing)
+        )
+    base = (_get(env, "WHATSAPP_API_BASE_URL") or DEFAULT_WHATSAPP_API_BASE_URL).rstrip("/")
+    return WhatsAppSettings(
+        access_token=values["WHATSAPP_ACCESS_TOKEN"] or "",
+        app_secret=values["WHATSAPP_APP_SECRET"] or "",
+        verify_token=values["WHATSAPP_VERIFY_TOKEN"] or "",
+        phone_number_id=values["WHATSAPP_PHONE_NUMBER_ID"] or "",
+        api_base_url=base,
+        api_version=_get(env, "WHATSAPP_API_VERSION") or DEFAULT_WHATSAPP_API_VERSION,
+        template_name=_get(env, "WHATSAPP_TEMPLATE_NAME"),
+        template_language=_get(env, "WHATSAPP_TEMPLATE_LANGUAGE") or "id",
+    )
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read the settings from the environment.
+
+    Args:
+        env: Mapping to read instead of ``os.environ`` (tests).
+
+    Returns:
+        The settings; a channel whose variables are all absent is ``None``.
+
+    Raises:
+        SettingsError: If a channel is partly configured or a value is malformed.
+    """
+    env = os.environ if env is None else env
+    keys = tuple(k.strip() for k in (_get(env, "LENTERA_ENCRYPTION_KEYS") or "").split(",") if k.strip())
+    lease = _get(env, "LENTERA_INBOX_LEASE_SECONDS")
+    try:
+        lease_seconds = float(lease) if lease else 120.0
+    except ValueError as exc:
+        raise SettingsError("LENTERA_INBOX_LEASE_SECONDS must be a number") from exc
+    return Settings(
+        secret_key=_get(env, "LENTERA_SECRET_KEY"),
+        encryption_keys=keys,
+        database_url=_get(env, "LENTERA_DATABASE_URL") or DEFAULT_DATABASE_URL,
+        telegram=_telegram(env),
+        whatsapp=_whatsapp(env),
+        inbox_lease_seconds=lease_seconds,
+    )
