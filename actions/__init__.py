@@ -1,0 +1,1 @@
+"""Custom actions of the Lentera assistant (rasa-sdk), split by feature."""

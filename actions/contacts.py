@@ -1,0 +1,65 @@
+"""Which contacts to show, from the referral directory, as chat-ready text.
+
+Plain functions over `knowledge_base` so the actions stay thin and testable.
+"""
+
+from __future__ import annotations
+
+from knowledge_base.directory import (
+    Directory,
+    Entry,
+    emergency_contacts,
+    load_directory,
+    mission_contacts,
+    national_hotlines,
+)
+from knowledge_base.render import render_entries, render_entry
+
+from actions.messages import text
+
+MAX_ENTRIES = 3
+
+
+def directory() -> Directory:
+    """The referral directory (cached by `knowledge_base`)."""
+    return load_directory()
+
+
+def _usable(entries: list[Entry]) -> list[Entry]:
+    return [entry for entry in entries if entry.channels]
+
+
+def emergency_reply(directory: Directory, country: str | None, city: str | None,
+                    lang: str) -> list[str]:
+    """Messages for a person in danger: local emergency number, then the mission's hotline.
+
+    With no known country: the national hotlines at once (the question where they are is
+    asked by the caller, after these).
+    """
+    messages: list[str] = []
+    local = _usable(emergency_contacts(directory, country)) if country else []
+    missions = _usable(mission_contacts(directory, country, city)) if country else []
+    if local:
+        messages.append(
+            text("emergency_local", lang) + "\n" + render_entry(local[0], lang)
+        )
+    if missions:
+        messages.append(
+            text("emergency_mission", lang) + "\n" + render_entry(missions[0], lang)
+        )
+    if not local or not missions:
+        messages.append(national_reply(directory, lang))
+    return messages
+
+
+def national_reply(directory: Directory, lang: str) -> str:
+    """The national hotlines as one message (used whenever nothing local is known)."""
+    hotlines = _usable(national_hotlines(directory))[:2]
+    return text("national_hotlines", lang) + "".join(
+        "\n\n" + render_entry(entry, lang) for entry in hotlines
+    )
+
+
+def entries_reply(entries: list[Entry], lang: str) -> str:
+    """At most three entries as one message."""
+    return render_entries(entries, lang, max_entries=MAX_ENTRIES)

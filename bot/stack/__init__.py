@@ -1,0 +1,1 @@
+"""Running the whole system: training by content hash, local secrets, process runner."""
