@@ -12,8 +12,8 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -50,7 +50,9 @@ class UnknownRecipient(LookupError):
 class AddressBook:
     """Encrypted address storage with a small in-process cache."""
 
-    def __init__(self, engine: Engine, cipher: Cipher, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, engine: Engine, cipher: Cipher, *, clock: Callable[[], float] = time.time
+    ) -> None:
         """Create the address book.
 
         Args:
@@ -94,7 +96,10 @@ class AddressBook:
             # Keep the newest time: a retried old delivery must not shrink the window.
             update = update.values(
                 last_inbound_at=sa.case(
-                    (sa.or_(t.c.last_inbound_at.is_(None), t.c.last_inbound_at < inbound_at), inbound_at),
+                    (
+                        sa.or_(t.c.last_inbound_at.is_(None), t.c.last_inbound_at < inbound_at),
+                        inbound_at,
+                    ),
                     else_=t.c.last_inbound_at,
                 )
             )
@@ -104,7 +109,9 @@ class AddressBook:
             # whole delivery then fails and the platform retries it (no savepoints needed).
             conn.execute(
                 sa.insert(t).values(
-                    **{**values, "language": language}, sender_id=sender_id, last_inbound_at=inbound_at
+                    **{**values, "language": language},
+                    sender_id=sender_id,
+                    last_inbound_at=inbound_at,
                 )
             )
         with self._lock:
@@ -141,7 +148,9 @@ class AddressBook:
         value = json.dumps(payloads) if payloads else None
         with self._engine.begin() as conn:
             conn.execute(
-                sa.update(address_table).where(address_table.c.sender_id == sender_id).values(choices=value)
+                sa.update(address_table)
+                .where(address_table.c.sender_id == sender_id)
+                .values(choices=value)
             )
 
     def choices(self, sender_id: str) -> list[str]:

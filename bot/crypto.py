@@ -2,12 +2,12 @@
 
 Keys come from ``LENTERA_ENCRYPTION_KEYS``: comma-separated Fernet keys, the first one
 encrypts and all of them decrypt, so a key can be rotated by prepending a new one.
-Generate one with ``python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"``.
+Generate one with ``Fernet.generate_key()`` from ``cryptography.fernet``.
 """
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 

@@ -1,4 +1,4 @@
-"""Durable, deduplicated inbound messages (the inbox pattern).
+r"""Durable, deduplicated inbound messages (the inbox pattern).
 
 A webhook delivery is acknowledged only after :meth:`Inbox.accept` has committed it: an
 atomic insert under the unique constraint ``(channel, dedup_key)``. A duplicate delivery
@@ -8,9 +8,9 @@ processed, then erased; the dedup key stays for :data:`DEDUP_RETENTION_SECONDS`.
 Row life cycle::
 
     accept -> processing --complete--> done
-                  |  \\--release--> pending --claim_due--> processing ...
-                  |                    \\--(max attempts)--> failed (dead letter)
-                  \\--lease expires / owner died--> claim_due --> processing
+                  |  \--release--> pending --claim_due--> processing ...
+                  |                    \--(max attempts)--> failed (dead letter)
+                  \--lease expires / owner died--> claim_due --> processing
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -64,7 +65,9 @@ def retry_delay(attempts: int) -> float:
 class Inbox:
     """Inbox table access; every method is one short transaction."""
 
-    def __init__(self, engine: Engine, cipher: Cipher, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, engine: Engine, cipher: Cipher, *, clock: Callable[[], float] = time.time
+    ) -> None:
         """Create the store.
 
         Args:
@@ -226,7 +229,9 @@ class Inbox:
                         lease_until=now + lease_seconds,
                         # Taking over an abandoned claim counts as a failed attempt, so a
                         # message that crashes the process every time ends up dead-lettered.
-                        attempts=sa.case((t.c.status == PROCESSING, t.c.attempts + 1), else_=t.c.attempts),
+                        attempts=sa.case(
+                            (t.c.status == PROCESSING, t.c.attempts + 1), else_=t.c.attempts
+                        ),
                     )
                 )
                 current = conn.execute(sa.select(t.c.attempts).where(t.c.id == row_id)).scalar()
@@ -234,7 +239,9 @@ class Inbox:
                 continue
             attempts = int(current or 0)
             if attempts >= MAX_ATTEMPTS:
-                logger.error("Inbound %s message dead-lettered after %s attempts", channel, attempts)
+                logger.error(
+                    "Inbound %s message dead-lettered after %s attempts", channel, attempts
+                )
                 self.release(row_id, attempts)
                 continue
             data = json.loads(self._cipher.decrypt(payload))

@@ -11,18 +11,25 @@ import asyncio
 import logging
 import random
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Awaitable, Callable, TypeVar
+from typing import TypeVar
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
 
+class DeliveryError(RuntimeError):
+    """A message could not be delivered (the reason never contains content or ids)."""
+
+
 class TokenBucket:
     """Token bucket with reservations: each call takes one token, possibly in the future."""
 
-    def __init__(self, rate: float, capacity: float, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, rate: float, capacity: float, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         """Create a full bucket.
 
         Args:
@@ -74,7 +81,9 @@ class Pacer:
         if bucket is None:
             if len(self._keys) > 50_000:
                 self._keys = {k: b for k, b in self._keys.items() if not b.idle()}
-            bucket = self._keys[key] = TokenBucket(self._per_key_rate, self._per_key_burst, clock=self._clock)
+            bucket = self._keys[key] = TokenBucket(
+                self._per_key_rate, self._per_key_burst, clock=self._clock
+            )
         return max(bucket.reserve(), self._global.reserve())
 
     async def wait(self, key: str) -> None:

@@ -36,7 +36,9 @@ class PayloadStore:
             try:
                 with self._engine.begin() as conn:
                     conn.execute(
-                        sa.insert(callback_table).values(token=token, payload=payload, created_at=time.time())
+                        sa.insert(callback_table).values(
+                            token=token, payload=payload, created_at=time.time()
+                        )
                     )
             except IntegrityError:
                 pass
@@ -47,7 +49,7 @@ class PayloadStore:
         """Return the payload a token stands for (unknown tokens are returned unchanged)."""
         if not data.startswith(MARK):
             return data
-        token = data[len(MARK):]
+        token = data[len(MARK) :]
         cached = self._cache.get(token)
         if cached is not None:
             return cached

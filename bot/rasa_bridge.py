@@ -58,7 +58,10 @@ async def tracker_has_message(app: Any, sender_id: str, message_id: str) -> bool
     if tracker is None:
         return False
     for event in reversed(list(getattr(tracker, "events", []))):
-        if getattr(event, "type_name", None) == "user" and getattr(event, "message_id", None) == message_id:
+        if (
+            getattr(event, "type_name", None) == "user"
+            and getattr(event, "message_id", None) == message_id
+        ):
             return True
     return False
 

@@ -8,8 +8,8 @@ DESIGN.md ("Contracts other tools rely on").
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from rasa.shared.exceptions import RasaException
 
@@ -142,9 +142,7 @@ def _whatsapp(env: Mapping[str, str]) -> WhatsAppSettings | None:
         return None
     missing = [name for name, value in values.items() if not value]
     if missing:
-        raise SettingsError(
-            "WhatsApp is partly configured; also set " + ", ".join(missing)
-        )
+        raise SettingsError("WhatsApp is partly configured; also set " + ", ".join(missing))
     base = (_get(env, "WHATSAPP_API_BASE_URL") or DEFAULT_WHATSAPP_API_BASE_URL).rstrip("/")
     return WhatsAppSettings(
         access_token=values["WHATSAPP_ACCESS_TOKEN"] or "",
@@ -171,7 +169,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         SettingsError: If a channel is partly configured or a value is malformed.
     """
     env = os.environ if env is None else env
-    keys = tuple(k.strip() for k in (_get(env, "LENTERA_ENCRYPTION_KEYS") or "").split(",") if k.strip())
+    keys = tuple(
+        k.strip() for k in (_get(env, "LENTERA_ENCRYPTION_KEYS") or "").split(",") if k.strip()
+    )
     lease = _get(env, "LENTERA_INBOX_LEASE_SECONDS")
     try:
         lease_seconds = float(lease) if lease else 120.0

@@ -14,7 +14,7 @@ import os
 import socket
 import time
 import uuid
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 from bot.inbox import FAILED, Inbox, InboxRow
 from bot.rasa_bridge import AgentNotReady
@@ -127,15 +127,24 @@ class InboxWorker:
 
     async def recover_once(self) -> int:
         """Claim and submit due rows once; return how many were submitted."""
-        dead = {o for o in await asyncio.to_thread(self.inbox.processing_owners) if owner_is_dead(o, self.owner)}
+        dead = {
+            o
+            for o in await asyncio.to_thread(self.inbox.processing_owners)
+            if owner_is_dead(o, self.owner)
+        }
         rows = await asyncio.to_thread(
             lambda: self.inbox.claim_due(
-                channel=self.channel, owner=self.owner, lease_seconds=self.lease_seconds, dead_owners=dead
+                channel=self.channel,
+                owner=self.owner,
+                lease_seconds=self.lease_seconds,
+                dead_owners=dead,
             )
         )
         for row in rows:
             if row.id not in self._inflight:
-                logger.info("Recovered inbound %s message (attempt %s)", self.channel, row.attempts + 1)
+                logger.info(
+                    "Recovered inbound %s message (attempt %s)", self.channel, row.attempts + 1
+                )
                 self.submit(row)
         return len(rows)
 

@@ -1,2 +1,4 @@
-"""Rasa custom channels: Telegram (``bot.channels.telegram.TelegramInput``) and WhatsApp
-Cloud API (``bot.channels.whatsapp.WhatsAppInput``)."""
+"""Rasa custom channels for Telegram and the WhatsApp Cloud API.
+
+``bot.channels.telegram.TelegramInput`` and ``bot.channels.whatsapp.WhatsAppInput``.
+"""

@@ -12,7 +12,8 @@ import asyncio
 import hmac
 import json
 import logging
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
@@ -32,7 +33,7 @@ from bot.worker import InboxWorker
 logger = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 
 
 class TelegramInput(InputChannel):
@@ -44,7 +45,7 @@ class TelegramInput(InputChannel):
         return CHANNEL
 
     @classmethod
-    def from_credentials(cls, credentials: dict[str, Any] | None) -> "TelegramInput":
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> TelegramInput:
         """Build the channel from the environment (``credentials.yml`` holds no secrets)."""
         return cls(load_settings())
 
@@ -64,9 +65,14 @@ class TelegramInput(InputChannel):
             logger.info("Telegram channel disabled: TELEGRAM_BOT_TOKEN is not set")
             return
         self.runtime = build_runtime(settings, channel="Telegram", schema=schema)
-        self.sender = TelegramSender(settings.telegram, self.runtime.addresses, self.runtime.payloads)
+        self.sender = TelegramSender(
+            settings.telegram, self.runtime.addresses, self.runtime.payloads
+        )
         self.worker = InboxWorker(
-            self.runtime.inbox, CHANNEL, self._handle_row, lease_seconds=settings.inbox_lease_seconds
+            self.runtime.inbox,
+            CHANNEL,
+            self._handle_row,
+            lease_seconds=settings.inbox_lease_seconds,
         )
 
     @property
@@ -137,7 +143,9 @@ class TelegramInput(InputChannel):
             row = await asyncio.to_thread(self._accept, inbound)
         except SQLAlchemyError as exc:
             # Never "200 then drop": refuse so Telegram delivers the update again.
-            logger.error("Telegram update not stored (%s); asking Telegram to retry", type(exc).__name__)
+            logger.error(
+                "Telegram update not stored (%s); asking Telegram to retry", type(exc).__name__
+            )
             return response.json({"error": "storage unavailable"}, status=503)
         if row is None:
             return response.json({"status": "duplicate"})
@@ -186,7 +194,9 @@ class TelegramInput(InputChannel):
         assert self.sender is not None and self._on_new_message is not None
         payload = row.payload
         ensure_ready(self._app)
-        if row.recovered and await tracker_has_message(self._app, row.sender_id, payload["message_id"]):
+        if row.recovered and await tracker_has_message(
+            self._app, row.sender_id, payload["message_id"]
+        ):
             logger.info("Recovered Telegram message was already handled; not repeated")
             return
         if payload.get("callback_query_id"):

@@ -6,7 +6,8 @@ import asyncio
 import datetime as dt
 import logging
 import warnings
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from rasa.core.channels.channel import OutputChannel
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
@@ -14,7 +15,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.request import HTTPXRequest
 
 from bot.addresses import AddressBook, UnknownRecipient
-from bot.outbound import Pacer, Retry, RetryPolicy, send_with_retry
+from bot.outbound import DeliveryError, Pacer, Retry, RetryPolicy, send_with_retry
 from bot.payloads import PayloadStore
 from bot.settings import TelegramSettings
 from bot.texts import split_text, text
@@ -24,10 +25,6 @@ logger = logging.getLogger(__name__)
 MAX_TEXT = 4096
 MAX_CALLBACK_BYTES = 64
 CONNECTION_POOL_SIZE = 64
-
-
-class DeliveryError(RuntimeError):
-    """A message could not be delivered (the reason never contains content or ids)."""
 
 
 def classify_telegram_error(exc: BaseException) -> Retry | None:
@@ -75,7 +72,9 @@ class TelegramSender:
         )
         self.addresses = addresses
         self.payloads = payloads
-        self.pacer = pacer or Pacer(global_rate=30, global_burst=30, per_key_rate=1, per_key_burst=3)
+        self.pacer = pacer or Pacer(
+            global_rate=30, global_burst=30, per_key_rate=1, per_key_burst=3
+        )
         self.policy = policy
 
     async def close(self) -> None:
@@ -109,12 +108,20 @@ class TelegramSender:
                 rows.append([InlineKeyboardButton(title, url=str(button["url"]))])
                 continue
             payload = str(button.get("payload") or title)
-            rows.append([InlineKeyboardButton(title, callback_data=self.payloads.shorten(payload, MAX_CALLBACK_BYTES))])
+            rows.append(
+                [
+                    InlineKeyboardButton(
+                        title, callback_data=self.payloads.shorten(payload, MAX_CALLBACK_BYTES)
+                    )
+                ]
+            )
         return InlineKeyboardMarkup(rows) if rows else None
 
     async def _call(self, chat_id: int, what: str, call: Any) -> Any:
         await self.pacer.wait(str(chat_id))
-        return await send_with_retry(call, classify_telegram_error, policy=self.policy, what=f"telegram {what}")
+        return await send_with_retry(
+            call, classify_telegram_error, policy=self.policy, what=f"telegram {what}"
+        )
 
     async def send_text(
         self,
@@ -131,7 +138,10 @@ class TelegramSender:
 
             async def call(part: str = part, markup: Any = markup) -> Any:
                 return await self.bot.send_message(
-                    chat_id=chat_id, text=part, reply_markup=markup, disable_notification=silent or None
+                    chat_id=chat_id,
+                    text=part,
+                    reply_markup=markup,
+                    disable_notification=silent or None,
                 )
 
             await self._call(chat_id, "sendMessage", call)
@@ -140,7 +150,9 @@ class TelegramSender:
         """Send a photo by URL."""
 
         async def call() -> Any:
-            return await self.bot.send_photo(chat_id=chat_id, photo=url, disable_notification=silent or None)
+            return await self.bot.send_photo(
+                chat_id=chat_id, photo=url, disable_notification=silent or None
+            )
 
         await self._call(chat_id, "sendPhoto", call)
 
@@ -200,14 +212,18 @@ class TelegramOutput(OutputChannel):
         chat_id = await asyncio.to_thread(self.sender.chat_id, recipient_id)
         body = text_ or text("choose", self.sender.language(recipient_id))
         markup = await asyncio.to_thread(self.sender.keyboard, buttons)
-        await self._guard(self.sender.send_text(chat_id, body, reply_markup=markup, silent=self.proactive))
+        await self._guard(
+            self.sender.send_text(chat_id, body, reply_markup=markup, silent=self.proactive)
+        )
 
     async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
         """Send an image by URL."""
         chat_id = await asyncio.to_thread(self.sender.chat_id, recipient_id)
         await self._guard(self.sender.send_photo(chat_id, image, silent=self.proactive))
 
-    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
+    async def send_custom_json(
+        self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any
+    ) -> None:
         """Send ``{"text": ..., "buttons": [...]}`` custom payloads; ignore other shapes."""
         body = json_message.get("text") if isinstance(json_message, dict) else None
         if not isinstance(body, str):

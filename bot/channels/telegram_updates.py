@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import Message, Update
 
-from bot.geo import country_at
+from bot.channels.common import clean_text, location_text
 from bot.payloads import PayloadStore
 from bot.texts import normalise_language
 
 logger = logging.getLogger(__name__)
 
-MAX_INBOUND_CHARS = 4096
 UNSUPPORTED_ATTRIBUTES = (
     "voice",
     "audio",
@@ -59,11 +57,6 @@ class TelegramInbound:
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
-def clean_text(raw: str) -> str:
-    """Remove NUL characters (PostgreSQL cannot store them) and cap the length."""
-    return raw.replace("\x00", "").strip()[:MAX_INBOUND_CHARS]
-
-
 def command_text(raw: str) -> str:
     """Normalise a leading bot command: drop ``@botname``, map ``/start`` to ``/greet``."""
     if not raw.startswith("/"):
@@ -75,26 +68,15 @@ def command_text(raw: str) -> str:
     return (command + (" " + rest if rest else "")) if "{" not in head else raw
 
 
-def location_text(latitude: float, longitude: float) -> tuple[str, dict[str, Any]]:
-    """Rasa text and metadata for a shared location.
-
-    The country, when the point is in a known destination country, is sent as
-    ``/inform{"country":"SA"}`` so the ``inform`` intent and ``country`` entity fill the slot.
-    Coordinates go in metadata rounded to 2 decimals (about 1 km): enough for a referral,
-    less revealing if the tracker store leaks.
-    """
-    iso2 = country_at(latitude, longitude)
-    metadata: dict[str, Any] = {"location": {"latitude": round(latitude, 2), "longitude": round(longitude, 2)}}
-    if iso2:
-        metadata["location"]["country"] = iso2
-        return "/inform" + json.dumps({"country": iso2}, separators=(",", ":")), metadata
-    return "/inform", metadata
-
-
 def _from_message(update_id: int, message: Message, language: str | None) -> TelegramInbound | None:
     chat_id = message.chat.id
     sent_at = message.date.timestamp() if message.date else None
-    base = {"update_id": update_id, "chat_id": chat_id, "language": language, "sent_at": sent_at}
+    base: dict[str, Any] = {
+        "update_id": update_id,
+        "chat_id": chat_id,
+        "language": language,
+        "sent_at": sent_at,
+    }
     location = message.location or (message.venue.location if message.venue else None)
     if location is not None:
         text, metadata = location_text(location.latitude, location.longitude)
@@ -109,7 +91,9 @@ def _from_message(update_id: int, message: Message, language: str | None) -> Tel
     return None  # service messages (pins, member changes, ...)
 
 
-def parse_update(data: dict[str, Any], payloads: PayloadStore | None = None) -> TelegramInbound | None:
+def parse_update(
+    data: dict[str, Any], payloads: PayloadStore | None = None
+) -> TelegramInbound | None:
     """Interpret a webhook update.
 
     Args:
@@ -141,7 +125,9 @@ def parse_update(data: dict[str, Any], payloads: PayloadStore | None = None) -> 
     message = update.message
     if message is None:
         return None  # edited_message, channel_post, my_chat_member, poll, ...
-    if message.chat.type != "private" or (message.from_user is not None and message.from_user.is_bot):
+    if message.chat.type != "private" or (
+        message.from_user is not None and message.from_user.is_bot
+    ):
         return None
     language = normalise_language(message.from_user.language_code if message.from_user else None)
     return _from_message(update_id, message, language)

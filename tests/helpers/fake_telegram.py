@@ -21,8 +21,9 @@ import itertools
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from aiohttp import ClientSession, web
 
@@ -95,7 +96,11 @@ class FakeServer:
         return None
 
     def wait_for(
-        self, method: str, count: int = 1, timeout: float = 15.0, where: Callable[[Call], bool] | None = None
+        self,
+        method: str,
+        count: int = 1,
+        timeout: float = 15.0,
+        where: Callable[[Call], bool] | None = None,
     ) -> list[Call]:
         deadline = time.monotonic() + timeout
         while True:
@@ -105,7 +110,11 @@ class FakeServer:
             time.sleep(0.02)
 
     async def async_wait_for(
-        self, method: str, count: int = 1, timeout: float = 15.0, where: Callable[[Call], bool] | None = None
+        self,
+        method: str,
+        count: int = 1,
+        timeout: float = 15.0,
+        where: Callable[[Call], bool] | None = None,
     ) -> list[Call]:
         deadline = time.monotonic() + timeout
         while True:
@@ -115,7 +124,7 @@ class FakeServer:
             await asyncio.sleep(0.02)
 
     # -- lifecycle -------------------------------------------------------------------------
-    def start(self) -> "FakeServer":
+    def start(self) -> FakeServer:
         ready = threading.Event()
 
         def run() -> None:
@@ -159,7 +168,9 @@ class FakeServer:
         app.router.add_post("/_reset", reset)
 
 
-def telegram_error(status: int, description: str, retry_after: int | None = None) -> Callable[[], web.Response]:
+def telegram_error(
+    status: int, description: str, retry_after: int | None = None
+) -> Callable[[], web.Response]:
     """Factory of a Bot API error response (``retry_after`` adds ``parameters``)."""
 
     def make() -> web.Response:
@@ -174,7 +185,12 @@ def telegram_error(status: int, description: str, retry_after: int | None = None
 class FakeTelegram(FakeServer):
     """Fake Bot API: ``POST /bot<token>/<method>`` (form, JSON or query parameters)."""
 
-    BOT_USER = {"id": 7000001, "is_bot": True, "first_name": "Lentera", "username": "lentera_test_bot"}
+    BOT_USER = {
+        "id": 7000001,
+        "is_bot": True,
+        "first_name": "Lentera",
+        "username": "lentera_test_bot",
+    }
 
     def __init__(self, token: str = "123456:TESTTOKEN", **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -183,10 +199,18 @@ class FakeTelegram(FakeServer):
         self.updates: list[dict[str, Any]] = []
         self.webhook: dict[str, Any] = {}
 
-    def rate_limit_next(self, method: str = "sendMessage", retry_after: int = 1, count: int = 1) -> None:
-        self.fail_next(method, telegram_error(429, f"Too Many Requests: retry after {retry_after}", retry_after), count)
+    def rate_limit_next(
+        self, method: str = "sendMessage", retry_after: int = 1, count: int = 1
+    ) -> None:
+        self.fail_next(
+            method,
+            telegram_error(429, f"Too Many Requests: retry after {retry_after}", retry_after),
+            count,
+        )
 
-    def server_error_next(self, method: str = "sendMessage", status: int = 500, count: int = 1) -> None:
+    def server_error_next(
+        self, method: str = "sendMessage", status: int = 500, count: int = 1
+    ) -> None:
         self.fail_next(method, telegram_error(status, "Internal Server Error"), count)
 
     def sent_texts(self, chat_id: int | None = None) -> list[str]:
@@ -247,7 +271,11 @@ class FakeTelegram(FakeServer):
             self.webhook = {}
             return True
         if method == "getWebhookInfo":
-            return {"url": self.webhook.get("url", ""), "has_custom_certificate": False, "pending_update_count": 0}
+            return {
+                "url": self.webhook.get("url", ""),
+                "has_custom_certificate": False,
+                "pending_update_count": 0,
+            }
         if method == "getUpdates":
             offset = int(params.get("offset", 0) or 0)
             self.updates = [u for u in self.updates if u["update_id"] >= offset]
@@ -272,7 +300,12 @@ def _user(chat_id: int, language_code: str | None) -> dict[str, Any]:
 
 
 def message_update(
-    chat_id: int, text: str | None = None, *, language_code: str | None = "id", update_id: int | None = None, **extra: Any
+    chat_id: int,
+    text: str | None = None,
+    *,
+    language_code: str | None = "id",
+    update_id: int | None = None,
+    **extra: Any,
 ) -> dict[str, Any]:
     """A ``message`` update; ``extra`` adds fields such as ``location`` or ``voice``."""
     message: dict[str, Any] = {
@@ -284,9 +317,14 @@ def message_update(
     if text is not None:
         message["text"] = text
         if text.startswith("/"):
-            message["entities"] = [{"offset": 0, "length": len(text.split()[0]), "type": "bot_command"}]
+            message["entities"] = [
+                {"offset": 0, "length": len(text.split()[0]), "type": "bot_command"}
+            ]
     message.update(extra)
-    return {"update_id": update_id if update_id is not None else next_update_id(), "message": message}
+    return {
+        "update_id": update_id if update_id is not None else next_update_id(),
+        "message": message,
+    }
 
 
 def callback_update(chat_id: int, data: str, *, language_code: str | None = "id") -> dict[str, Any]:
@@ -310,38 +348,74 @@ def callback_update(chat_id: int, data: str, *, language_code: str | None = "id"
 
 
 def voice_update(chat_id: int, **kwargs: Any) -> dict[str, Any]:
-    voice = {"file_id": "AwACAgQAAxkBAAIBZ2V", "file_unique_id": "AgADQhMAAqZ", "duration": 4, "mime_type": "audio/ogg"}
+    voice = {
+        "file_id": "AwACAgQAAxkBAAIBZ2V",
+        "file_unique_id": "AgADQhMAAqZ",
+        "duration": 4,
+        "mime_type": "audio/ogg",
+    }
     return message_update(chat_id, None, voice=voice, **kwargs)
 
 
-def location_update(chat_id: int, latitude: float, longitude: float, **kwargs: Any) -> dict[str, Any]:
-    return message_update(chat_id, None, location={"latitude": latitude, "longitude": longitude}, **kwargs)
+def location_update(
+    chat_id: int, latitude: float, longitude: float, **kwargs: Any
+) -> dict[str, Any]:
+    return message_update(
+        chat_id, None, location={"latitude": latitude, "longitude": longitude}, **kwargs
+    )
 
 
 # ---- demo ---------------------------------------------------------------------------------
 
 _DEMO_PAGE = """<!doctype html><meta charset="utf-8"><title>Lentera - fake Telegram</title>
-<style>body{font-family:sans-serif;max-width:40em;margin:2em auto}#log div{margin:.3em 0;padding:.4em;border-radius:.4em}
-.u{background:#dcf8c6;text-align:right}.b{background:#eee}button{margin:.2em}</style>
+<style>
+body{font-family:sans-serif;max-width:40em;margin:2em auto}
+#log div{margin:.3em 0;padding:.4em;border-radius:.4em}
+.u{background:#dcf8c6;text-align:right}.b{background:#eee}button{margin:.2em}
+</style>
 <h1>Fake Telegram chat</h1><div id="log"></div>
 <form id="f"><input id="t" size="50" autofocus> <button>Send</button></form>
 <script>
-let seen=0;const log=document.getElementById('log');
-function add(cls,txt,buttons){const d=document.createElement('div');d.className=cls;d.textContent=txt;
-(buttons||[]).forEach(b=>{const e=document.createElement('button');e.textContent=b.text;e.type='button';
-e.onclick=()=>{add('u',b.text);fetch('/_demo/send',{method:'POST',body:JSON.stringify({data:b.callback_data})})};d.appendChild(e)});
-log.appendChild(d)}
-document.getElementById('f').onsubmit=e=>{e.preventDefault();const t=document.getElementById('t');add('u',t.value);
-fetch('/_demo/send',{method:'POST',body:JSON.stringify({text:t.value})});t.value=''};
-setInterval(async()=>{const r=await (await fetch('/_calls?method=sendMessage')).json();
-r.slice(seen).forEach(c=>{const kb=(c.params.reply_markup||{}).inline_keyboard||[];add('b',c.params.text,kb.flat())});seen=r.length},500);
+let seen = 0;
+const log = document.getElementById('log');
+const post = (b) => fetch('/_demo/send', {method: 'POST', body: JSON.stringify(b)});
+function add(cls, txt, buttons) {
+  const d = document.createElement('div');
+  d.className = cls;
+  d.textContent = txt;
+  (buttons || []).forEach(b => {
+    const e = document.createElement('button');
+    e.textContent = b.text;
+    e.type = 'button';
+    e.onclick = () => { add('u', b.text); post({data: b.callback_data}); };
+    d.appendChild(e);
+  });
+  log.appendChild(d);
+}
+document.getElementById('f').onsubmit = e => {
+  e.preventDefault();
+  const t = document.getElementById('t');
+  add('u', t.value);
+  post({text: t.value});
+  t.value = '';
+};
+setInterval(async () => {
+  const r = await (await fetch('/_calls?method=sendMessage')).json();
+  r.slice(seen).forEach(c => {
+    const kb = (c.params.reply_markup || {}).inline_keyboard || [];
+    add('b', c.params.text, kb.flat());
+  });
+  seen = r.length;
+}, 500);
 </script>"""
 
 
 class DemoTelegram(FakeTelegram):
     """Fake Bot API plus a browser chat page that posts updates to Rasa's webhook."""
 
-    def __init__(self, webhook_url: str, secret: str, chat_id: int = 555000111, **kwargs: Any) -> None:
+    def __init__(
+        self, webhook_url: str, secret: str, chat_id: int = 555000111, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.webhook_url = webhook_url
         self.secret = secret
@@ -359,11 +433,15 @@ class DemoTelegram(FakeTelegram):
                 update = callback_update(self.chat_id, str(body["data"]))
             else:
                 update = message_update(self.chat_id, str(body.get("text", "")))
-            async with ClientSession() as session:
-                async with session.post(
-                    self.webhook_url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": self.secret}
-                ) as reply:
-                    return web.json_response({"status": reply.status})
+            async with (
+                ClientSession() as session,
+                session.post(
+                    self.webhook_url,
+                    json=update,
+                    headers={"X-Telegram-Bot-Api-Secret-Token": self.secret},
+                ) as reply,
+            ):
+                return web.json_response({"status": reply.status})
 
         app.router.add_get("/", page)
         app.router.add_post("/_demo/send", send)
@@ -375,16 +453,22 @@ def main() -> None:  # pragma: no cover - manual/demo use
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--token", default="123456:TESTTOKEN")
-    parser.add_argument("--demo", action="store_true", help="serve a chat page at / posting to --webhook-url")
+    parser.add_argument(
+        "--demo", action="store_true", help="serve a chat page at / posting to --webhook-url"
+    )
     parser.add_argument("--webhook-url", default="http://127.0.0.1:5005/webhooks/telegram/webhook")
     parser.add_argument("--secret", default="demo_secret_token")
     args = parser.parse_args()
     if args.demo:
-        server: FakeServer = DemoTelegram(args.webhook_url, args.secret, token=args.token, host=args.host, port=args.port)
+        server: FakeServer = DemoTelegram(
+            args.webhook_url, args.secret, token=args.token, host=args.host, port=args.port
+        )
     else:
         server = FakeTelegram(token=args.token, host=args.host, port=args.port)
     server.start()
-    print(f"Fake Telegram Bot API on {server.url}/bot<token>/ (chat page: {server.url}/)", flush=True)
+    print(
+        f"Fake Telegram Bot API on {server.url}/bot<token>/ (chat page: {server.url}/)", flush=True
+    )
     try:
         while True:
             time.sleep(3600)

@@ -1,0 +1,33 @@
+"""Helpers shared by the channel connectors."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.geo import country_at
+
+MAX_INBOUND_CHARS = 4096
+
+
+def clean_text(raw: str) -> str:
+    """Remove NUL characters (PostgreSQL cannot store them) and cap the length."""
+    return raw.replace("\x00", "").strip()[:MAX_INBOUND_CHARS]
+
+
+def location_text(latitude: float, longitude: float) -> tuple[str, dict[str, Any]]:
+    """Rasa text and metadata for a shared location.
+
+    The country, when the point is in a known destination country, is sent as
+    ``/inform{"country":"SA"}`` so the ``inform`` intent and ``country`` entity fill the slot.
+    Coordinates go in metadata rounded to 2 decimals (about 1 km): enough for a referral,
+    less revealing if the tracker store leaks.
+    """
+    iso2 = country_at(latitude, longitude)
+    metadata: dict[str, Any] = {
+        "location": {"latitude": round(latitude, 2), "longitude": round(longitude, 2)}
+    }
+    if iso2:
+        metadata["location"]["country"] = iso2
+        return "/inform" + json.dumps({"country": iso2}, separators=(",", ":")), metadata
+    return "/inform", metadata

@@ -1,0 +1,271 @@
+"""WhatsApp Cloud API custom channel for Rasa: ``/webhooks/whatsapp/webhook``.
+
+``GET`` answers Meta's verification handshake. ``POST`` checks ``X-Hub-Signature-256``
+(HMAC-SHA256 of the raw body with the app secret, constant time, else 403), commits each
+message to the inbox (dedup on the ``wamid``), answers 200, then processes in the
+background: mark as read, run the Rasa turn, reply through
+:class:`~bot.channels.whatsapp_output.WhatsAppOutput`. Status callbacks are accepted and
+ignored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.channels.whatsapp_output import WhatsAppOutput, WhatsAppSender
+from bot.channels.whatsapp_updates import WhatsAppInbound, parse_webhook
+from bot.inbox import InboxRow
+from bot.rasa_bridge import ensure_ready, tracker_has_message, tracker_language
+from bot.runtime import Runtime, build_runtime
+from bot.settings import Settings, load_settings
+from bot.texts import text
+from bot.worker import InboxWorker
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "whatsapp"
+SIGNATURE_HEADER = "X-Hub-Signature-256"
+
+
+def signature_valid(app_secret: str, body: bytes, header: str | None) -> bool:
+    """Check ``X-Hub-Signature-256: sha256=<hex>`` over the raw body in constant time."""
+    if not header or not header.startswith("sha256="):
+        return False
+    expected = hmac.new(app_secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(
+        expected.encode("ascii"),
+        header[len("sha256=") :].strip().lower().encode("ascii", "replace"),
+    )
+
+
+class WhatsAppInput(InputChannel):
+    """Rasa input channel for the WhatsApp Cloud API, configured from the environment."""
+
+    @classmethod
+    def name(cls) -> str:
+        """Channel name: routes live under ``/webhooks/whatsapp/``."""
+        return CHANNEL
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> WhatsAppInput:
+        """Build the channel from the environment (``credentials.yml`` holds no secrets)."""
+        return cls(load_settings())
+
+    def __init__(self, settings: Settings, *, schema: str | None = None) -> None:
+        """Create the channel; disabled (routes answer 503) without WhatsApp settings.
+
+        Raises:
+            bot.settings.SettingsError: If enabled without the Lentera secrets.
+        """
+        self.settings = settings
+        self.runtime: Runtime | None = None
+        self.sender: WhatsAppSender | None = None
+        self.worker: InboxWorker | None = None
+        self._app: Any = None
+        self._on_new_message: Callable[[UserMessage], Awaitable[Any]] | None = None
+        if settings.whatsapp is None:
+            logger.info("WhatsApp channel disabled: WHATSAPP_ACCESS_TOKEN and friends are not set")
+            return
+        self.runtime = build_runtime(settings, channel="WhatsApp", schema=schema)
+        self.sender = WhatsAppSender(
+            settings.whatsapp, self.runtime.addresses, self.runtime.payloads
+        )
+        self.worker = InboxWorker(
+            self.runtime.inbox,
+            CHANNEL,
+            self._handle_row,
+            lease_seconds=settings.inbox_lease_seconds,
+        )
+
+    @property
+    def enabled(self) -> bool:
+        """True when the WhatsApp settings are present."""
+        return self.worker is not None
+
+    def get_output_channel(self) -> OutputChannel | None:
+        """Output channel for messages sent outside a webhook request (caseworker replies)."""
+        return WhatsAppOutput(self.sender, proactive=True) if self.sender is not None else None
+
+    def _bind(self, app: Any) -> None:
+        self._app = app
+        if self.worker is not None:
+            self.worker.start()
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """Routes: ``GET /`` (health), ``GET /webhook`` (handshake), ``POST /webhook``."""
+        self._on_new_message = on_new_message
+        bp = Blueprint("lentera_whatsapp_webhook", __name__)
+
+        @bp.listener("after_server_start")
+        async def start(app: Any, _loop: Any) -> None:
+            self._bind(app)
+
+        @bp.listener("before_server_stop")
+        async def stop(_app: Any, _loop: Any) -> None:
+            if self.worker is not None:
+                await self.worker.stop()
+            if self.sender is not None:
+                await self.sender.close()
+
+        @bp.route("/", methods=["GET"])
+        async def health(_request: Request) -> HTTPResponse:
+            if not self.enabled:
+                return response.json({"status": "disabled"}, status=503)
+            return response.json({"status": "ok"})
+
+        @bp.route("/webhook", methods=["GET"])
+        async def verify(request: Request) -> HTTPResponse:
+            return self._verify(request)
+
+        @bp.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            return await self._receive(request)
+
+        return bp
+
+    def _verify(self, request: Request) -> HTTPResponse:
+        if self.settings.whatsapp is None:
+            return response.json({"error": "whatsapp channel disabled"}, status=503)
+        token = str(request.args.get("hub.verify_token", ""))
+        expected = self.settings.whatsapp.verify_token
+        if request.args.get("hub.mode") == "subscribe" and hmac.compare_digest(
+            token.encode(), expected.encode()
+        ):
+            return response.text(str(request.args.get("hub.challenge", "")))
+        logger.warning("WhatsApp verification handshake rejected")
+        return response.text("forbidden", status=403)
+
+    async def _receive(self, request: Request) -> HTTPResponse:
+        if self.settings.whatsapp is None or self.runtime is None or self.worker is None:
+            return response.json({"error": "whatsapp channel disabled"}, status=503)
+        if self._app is None or self.worker._loop_task is None:
+            self._bind(request.app)
+        body = request.body or b""
+        if not signature_valid(
+            self.settings.whatsapp.app_secret, body, request.headers.get(SIGNATURE_HEADER)
+        ):
+            logger.warning("WhatsApp webhook rejected: bad or missing signature")
+            return response.json({"error": "forbidden"}, status=403)
+        try:
+            data = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            return response.json({"error": "invalid JSON"}, status=400)
+        if not isinstance(data, dict):
+            return response.json({"error": "not a WhatsApp notification"}, status=400)
+        try:
+            messages, summary = parse_webhook(
+                data, self.settings.whatsapp.phone_number_id, self.runtime.payloads
+            )
+        except Exception as exc:  # noqa: BLE001 - a poison notification must not block the queue
+            logger.warning("Unparseable WhatsApp notification ignored (%s)", type(exc).__name__)
+            return response.json({"status": "ignored"})
+        if summary.failed_statuses:
+            logger.info(
+                "WhatsApp reported failed deliveries, codes %s",
+                sorted(set(summary.failed_statuses)),
+            )
+        accepted: list[InboxRow] = []
+        try:
+            for inbound in messages:
+                row = await asyncio.to_thread(self._accept, inbound)
+                if row is not None:
+                    accepted.append(row)
+        except SQLAlchemyError as exc:
+            # Never "200 then drop": refuse so Meta delivers the notification again; rows
+            # already stored are deduplicated on the retry.
+            for row in accepted:
+                self.worker.submit(row)
+            logger.error(
+                "WhatsApp message not stored (%s); asking Meta to retry", type(exc).__name__
+            )
+            return response.json({"error": "storage unavailable"}, status=503)
+        for row in accepted:
+            self.worker.submit(row)
+        return response.json({"status": "accepted", "messages": len(accepted)})
+
+    def _accept(self, inbound: WhatsAppInbound) -> InboxRow | None:
+        assert self.runtime is not None
+        runtime = self.runtime
+        sender_id = runtime.pseudonym(CHANNEL, inbound.wa_id)
+        dedup_key = runtime.delivery_key(CHANNEL, inbound.wamid)
+        metadata = dict(inbound.metadata, channel=CHANNEL)
+        if inbound.language:
+            metadata["language_hint"] = inbound.language
+        payload = {
+            "kind": inbound.kind,
+            "text": inbound.text,
+            "language": inbound.language,
+            "message_id": dedup_key,
+            "wamid": inbound.wamid,
+            "metadata": metadata,
+        }
+
+        def remember(conn: Any) -> None:
+            runtime.addresses.upsert_in(
+                conn,
+                sender_id=sender_id,
+                channel=CHANNEL,
+                address=inbound.wa_id,
+                language=inbound.language,
+                inbound_at=inbound.sent_at,
+            )
+
+        row_id = runtime.inbox.accept(
+            channel=CHANNEL,
+            dedup_key=dedup_key,
+            sender_id=sender_id,
+            payload=payload,
+            owner=self.worker.owner if self.worker else "",
+            lease_seconds=self.settings.inbox_lease_seconds,
+            also=remember,
+        )
+        return None if row_id is None else InboxRow(row_id, CHANNEL, sender_id, 0, payload)
+
+    async def _handle_row(self, row: InboxRow) -> None:
+        assert (
+            self.sender is not None
+            and self.runtime is not None
+            and self._on_new_message is not None
+        )
+        payload = row.payload
+        ensure_ready(self._app)
+        if row.recovered and await tracker_has_message(
+            self._app, row.sender_id, payload["message_id"]
+        ):
+            logger.info("Recovered WhatsApp message was already handled; not repeated")
+            return
+        await self.sender.mark_read(payload["wamid"])
+        output = WhatsAppOutput(self.sender)
+        if payload["kind"] == "unsupported":
+            language = await tracker_language(self._app, row.sender_id) or payload.get("language")
+            await output.send_text_message(row.sender_id, text("unsupported", language))
+            return
+        message_text = payload["text"]
+        if payload["kind"] == "text" and message_text.strip().isdigit():
+            choices = await asyncio.to_thread(self.runtime.addresses.choices, row.sender_id)
+            number = int(message_text.strip())
+            if 1 <= number <= len(choices):
+                message_text = choices[number - 1]
+                await self.sender.forget_choices(row.sender_id)
+        await self._on_new_message(
+            UserMessage(
+                text=message_text,
+                output_channel=output,
+                sender_id=row.sender_id,
+                input_channel=CHANNEL,
+                message_id=payload["message_id"],
+                metadata=payload["metadata"],
+            )
+        )
