@@ -9,7 +9,10 @@ from bot.nlu.language import detect_language, requested_language
         ("gaji sy blm dibayar 3 bulan", "id"),
         ("tolonggg majikan mukul aku", "id"),
         ("my boss keeps my passport", "en"),
-        ("majikan ga bayar my salary 3 months", "id"),  # code-mixed, mostly Indonesian
+        (
+            "majikan ga bayar my salary 3 months",
+            None,
+        ),  # code-mixed evenly: keep the current language
         ("i want to go home please", "en"),
         ("ok", None),
         ("😭😭", None),
