@@ -5,6 +5,7 @@ Plain functions over `knowledge_base` so the actions stay thin and testable.
 
 from __future__ import annotations
 
+from actions.messages import text
 from knowledge_base.directory import (
     Directory,
     Entry,
@@ -14,8 +15,6 @@ from knowledge_base.directory import (
     national_hotlines,
 )
 from knowledge_base.render import render_entries, render_entry
-
-from actions.messages import text
 
 MAX_ENTRIES = 3
 
@@ -29,8 +28,9 @@ def _usable(entries: list[Entry]) -> list[Entry]:
     return [entry for entry in entries if entry.channels]
 
 
-def emergency_reply(directory: Directory, country: str | None, city: str | None,
-                    lang: str) -> list[str]:
+def emergency_reply(
+    directory: Directory, country: str | None, city: str | None, lang: str
+) -> list[str]:
     """Messages for a person in danger: local emergency number, then the mission's hotline.
 
     With no known country: the national hotlines at once (the question where they are is
@@ -40,13 +40,9 @@ def emergency_reply(directory: Directory, country: str | None, city: str | None,
     local = _usable(emergency_contacts(directory, country)) if country else []
     missions = _usable(mission_contacts(directory, country, city)) if country else []
     if local:
-        messages.append(
-            text("emergency_local", lang) + "\n" + render_entry(local[0], lang)
-        )
+        messages.append(text("emergency_local", lang) + "\n" + render_entry(local[0], lang))
     if missions:
-        messages.append(
-            text("emergency_mission", lang) + "\n" + render_entry(missions[0], lang)
-        )
+        messages.append(text("emergency_mission", lang) + "\n" + render_entry(missions[0], lang))
     if not local or not missions:
         messages.append(national_reply(directory, lang))
     return messages

@@ -34,8 +34,9 @@ class ActionFallback(Action):
         """Action name used in the domain."""
         return "action_fallback"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> list[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         """Utter the stage that fits the number of misunderstandings in a row."""
         lang = reply_language(tracker)
         if consecutive_fallbacks(tracker) <= 1:

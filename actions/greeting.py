@@ -26,11 +26,15 @@ class ActionGreet(Action):
         """Action name used in the domain."""
         return "action_greet"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> list[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         """Utter the introduction, or a short greeting when already introduced."""
-        say(dispatcher, "greet_again" if has_greeted(tracker) else "first_contact",
-            reply_language(tracker))
+        say(
+            dispatcher,
+            "greet_again" if has_greeted(tracker) else "first_contact",
+            reply_language(tracker),
+        )
         return []
 
 
@@ -41,8 +45,9 @@ class ActionChooseLanguage(Action):
         """Action name used in the domain."""
         return "action_choose_language"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> list[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         """Use the language named; with none named, switch to the other one."""
         named = next(tracker.get_latest_entity_values("language"), None)
         if named in LANGUAGES:

@@ -1,5 +1,8 @@
-"""Request for a person. The real handoff to the caseworker console comes later; for now the
-assistant says so honestly and gives the hotlines that answer people directly."""
+"""Request for a person.
+
+The handoff to the caseworker console comes later; until then the assistant says so honestly
+and gives the hotlines where a person answers.
+"""
 
 from __future__ import annotations
 
@@ -20,8 +23,9 @@ class ActionRequestHuman(Action):
         """Action name used in the domain."""
         return "action_request_human"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> list[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         """Acknowledge, and give the national hotlines that a person answers."""
         lang = reply_language(tracker)
         say(dispatcher, "human_requested", lang)

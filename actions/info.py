@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from knowledge_base.directory import Directory, mission_contacts
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
@@ -16,6 +15,7 @@ from rasa_sdk.types import DomainDict
 from actions.contacts import directory, entries_reply
 from actions.language import reply_language
 from actions.places import country_from_slots
+from knowledge_base.directory import Directory, mission_contacts
 
 ANSWERS_PATH = Path(__file__).parent / "content" / "answers.yml"
 
@@ -23,7 +23,7 @@ ANSWERS_PATH = Path(__file__).parent / "content" / "answers.yml"
 @lru_cache(maxsize=1)
 def _answers() -> dict[str, Any]:
     with ANSWERS_PATH.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)  # type: ignore[no-any-return]
+        return yaml.safe_load(handle)
 
 
 def answer(topic: str, country: str | None, lang: str, directory: Directory) -> list[str]:
@@ -45,8 +45,9 @@ class _AnswerByCountry:
 
     topic = ""
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> list[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         """Utter the answer for the user's country (general answer when unknown)."""
         country, _ = country_from_slots(tracker)
         for message in answer(self.topic, country, reply_language(tracker), directory()):

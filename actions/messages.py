@@ -15,15 +15,18 @@ MESSAGES_PATH = Path(__file__).parent / "content" / "messages.yml"
 @lru_cache(maxsize=1)
 def _messages() -> dict[str, Any]:
     with MESSAGES_PATH.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)  # type: ignore[no-any-return]
+        return yaml.safe_load(handle)
 
 
 def text(key: str, lang: str) -> str:
     """The text of message `key` in `lang` (both languages for bilingual messages)."""
     message = _messages()[key]
     if message.get("both"):
-        return f"{message['id']}\n\n{message['en']}" if lang == "id" else (
-            f"{message['en']}\n\n{message['id']}")
+        return (
+            f"{message['id']}\n\n{message['en']}"
+            if lang == "id"
+            else (f"{message['en']}\n\n{message['id']}")
+        )
     return str(message["en" if lang == "en" else "id"])
 
 
@@ -31,8 +34,10 @@ def buttons(key: str, lang: str) -> list[dict[str, str]]:
     """Rasa buttons of message (or button list) `key`, titled in `lang`."""
     entry = _messages()[key]
     items = entry if isinstance(entry, list) else entry.get("buttons", [])
-    return [{"title": item["en" if lang == "en" else "id"], "payload": item["payload"]}
-            for item in items]
+    return [
+        {"title": item["en" if lang == "en" else "id"], "payload": item["payload"]}
+        for item in items
+    ]
 
 
 def say(dispatcher: CollectingDispatcher, key: str, lang: str) -> None:

@@ -18,8 +18,9 @@ class ActionDeleteMyData(Action):
         """Action name used in the domain."""
         return "action_delete_my_data"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> list[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         """Confirm and restart the conversation, forgetting every slot."""
         say(dispatcher, "data_deleted", reply_language(tracker))
         return [AllSlotsReset(), Restarted()]

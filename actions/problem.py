@@ -42,8 +42,9 @@ class ActionSetProblem(Action):
         """Action name used in the domain."""
         return "action_set_problem"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> list[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         """Set `problem` from the latest intent and utter the matching acknowledgement."""
         problem = problem_of(tracker.get_intent_of_latest_message())
         if problem is None:
@@ -63,15 +64,25 @@ class ValidateProblemForm(FormValidationAction):
         """Action name used in the domain."""
         return "validate_problem_form"
 
-    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: DomainDict) -> list[str]:
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
         """A relative at home asking about a missing person is not asked if they are safe."""
         if tracker.get_slot("problem") == "missing_person":
             return [slot for slot in domain_slots if slot != "is_safe_now"]
         return domain_slots
 
-    def validate_is_safe_now(self, slot_value: Any, dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    def validate_is_safe_now(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
         """Not safe: give emergency contacts right away, then go on asking."""
         if slot_value is False:
             country, city = country_from_slots(tracker)
@@ -79,16 +90,22 @@ class ValidateProblemForm(FormValidationAction):
                 dispatcher.utter_message(text=message)
         return {"is_safe_now": slot_value}
 
-    def validate_country(self, slot_value: Any, dispatcher: CollectingDispatcher,
-                         tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    def validate_country(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
         """Accept ISO codes and known country names; ask again otherwise."""
         value = gazetteer().normalise("country", str(slot_value or ""))
         if value is None:
             say(dispatcher, "country_unknown", reply_language(tracker))
         return {"country": value}
 
-    async def extract_country(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                              domain: DomainDict) -> dict[str, Any]:
+    async def extract_country(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         """A city alone ("riyadh", "di KL") also answers the country question."""
         if tracker.get_slot("country"):
             return {}

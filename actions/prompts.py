@@ -20,8 +20,9 @@ class _SayOne:
         """Action name: `action_<message key>`."""
         return f"action_{self.key}"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> list[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         """Say the message in the conversation's language."""
         say(dispatcher, self.key, reply_language(tracker))
         return []

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from knowledge_base.directory import Directory, Entry, mission_contacts, services_for_problem
-from knowledge_base.search import search
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -20,6 +18,8 @@ from actions.contacts import MAX_ENTRIES, directory, entries_reply, national_rep
 from actions.language import reply_language
 from actions.messages import buttons, say, text
 from actions.places import country_from_slots
+from knowledge_base.directory import Directory, Entry, mission_contacts, services_for_problem
+from knowledge_base.search import search
 
 # Requests that are not problems of their own: intent -> referral topic.
 TOPIC_OF_INTENT = {
@@ -51,8 +51,9 @@ def request_of(tracker: Tracker) -> tuple[str | None, str]:
     return topic, ""
 
 
-def referral_entries(directory: Directory, topic: str, country: str, city: str | None,
-                     query: str, lang: str) -> list[Entry]:
+def referral_entries(
+    directory: Directory, topic: str, country: str, city: str | None, query: str, lang: str
+) -> list[Entry]:
     """Entries for a topic in a country, best first: missions for embassy questions."""
     found: list[Entry] = []
     if topic == "embassy":
@@ -74,8 +75,9 @@ class ActionNextStep(Action):
         """Action name used in the domain."""
         return "action_next_step"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> list[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         """Utter the entries (or the national hotlines and a question about the place)."""
         lang = reply_language(tracker)
         country, city = country_from_slots(tracker)
@@ -87,13 +89,15 @@ class ActionNextStep(Action):
         more = tracker.get_intent_of_latest_message() == MORE_INTENT
         offset = int(tracker.get_slot("referral_offset") or 0) + MAX_ENTRIES if more else 0
         entries = referral_entries(directory(), topic, country, city, query, lang)
-        page = entries[offset:offset + MAX_ENTRIES]
+        page = entries[offset : offset + MAX_ENTRIES]
         if not page:
             say(dispatcher, "no_more_contacts", lang)
             dispatcher.utter_message(text=national_reply(directory(), lang))
         else:
-            dispatcher.utter_message(text=entries_reply(page, lang), buttons=_buttons(
-                lang, has_more=len(entries) > offset + MAX_ENTRIES))
+            dispatcher.utter_message(
+                text=entries_reply(page, lang),
+                buttons=_buttons(lang, has_more=len(entries) > offset + MAX_ENTRIES),
+            )
         return [SlotSet("country", country), SlotSet("referral_offset", float(offset))]
 
 

@@ -21,8 +21,9 @@ class ActionEmergency(Action):
         """Action name used in the domain."""
         return "action_emergency"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: dict[str, Any]) -> list[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
         """Utter the contacts, then the location question when the country is unknown."""
         lang = reply_language(tracker)
         country, city = country_from_slots(tracker)

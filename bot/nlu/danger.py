@@ -38,9 +38,7 @@ def is_danger(text: str) -> bool:
     return bool(_patterns().search(squeezed))
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class DangerPhraseClassifier(GraphComponent, IntentClassifier):
     """Overrides the intent with `emergency` when a danger phrase is present."""
 

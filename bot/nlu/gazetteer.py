@@ -35,7 +35,7 @@ class PlaceMatch:
 class Gazetteer:
     """Finds countries and cities in text; longest match wins, typos within reason."""
 
-    def __init__(self, data: dict) -> None:  # type: ignore[type-arg]
+    def __init__(self, data: dict) -> None:
         """Build the phrase matcher from the parsed `places.yml`."""
         self.nlp = spacy.blank("id")
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
@@ -50,12 +50,8 @@ class Gazetteer:
             self._add("city", city, spec["forms"])
         self.needs_locative = {f.lower() for f in data.get("needs_locative", [])}
         self.locatives = {w.lower() for w in data.get("locatives", [])}
-        self.not_here_before_id = {
-            w.lower() for w in data.get("not_location_before_indonesia", [])
-        }
-        self.single_forms = {
-            form: key for form, key in self.values.items() if " " not in form
-        }
+        self.not_here_before_id = {w.lower() for w in data.get("not_location_before_indonesia", [])}
+        self.single_forms = {form: key for form, key in self.values.items() if " " not in form}
 
     def _add(self, entity: str, value: str, forms: list[str]) -> None:
         for form in forms:
@@ -81,9 +77,7 @@ class Gazetteer:
         matches = []
         for start, end, entity, value in sorted(chosen):
             span = doc[start:end]
-            matches.append(
-                PlaceMatch(entity, value, span.start_char, span.end_char, span.text)
-            )
+            matches.append(PlaceMatch(entity, value, span.start_char, span.end_char, span.text))
         return matches
 
     def _accept(self, doc: Doc, start: int, form: str, value: str) -> bool:

@@ -68,9 +68,7 @@ def _squeeze(text: str) -> str:
     return re.sub(r"([a-z])\1{2,}", r"\1", text)
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class LanguageDetector(GraphComponent, EntityExtractorMixin):
     """Adds a `language` entity from the words of the message."""
 

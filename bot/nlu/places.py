@@ -23,9 +23,7 @@ from bot.nlu.gazetteer import gazetteer
 PLACE_ENTITIES = ("country", "city")
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class PlaceEntityExtractor(GraphComponent, EntityExtractorMixin):
     """Adds normalised `country` and `city` entities found by the gazetteer."""
 
@@ -59,8 +57,9 @@ class PlaceEntityExtractor(GraphComponent, EntityExtractorMixin):
             text = message.get(TEXT)
             if not text:
                 continue
-            message.set(ENTITIES, merge_place_entities(text, message.get(ENTITIES, [])),
-                        add_to_output=True)
+            message.set(
+                ENTITIES, merge_place_entities(text, message.get(ENTITIES, [])), add_to_output=True
+            )
         return messages
 
 
@@ -87,7 +86,7 @@ def merge_place_entities(text: str, entities: list[dict[str, Any]]) -> list[dict
             continue
         value = places.normalise(entity["entity"], str(entity.get("value", "")))
         if value is None:
-            value = places.normalise(entity["entity"], text[entity["start"]:entity["end"]])
+            value = places.normalise(entity["entity"], text[entity["start"] : entity["end"]])
         if value is not None:
             merged.append({**entity, "value": value})
     return merged

@@ -42,8 +42,8 @@ def run() -> None:
     print(
         f"""
 Lentera is starting (first start loads the model, about 30 s).
-  Chat (REST):  curl -s localhost:{RASA_PORT}/webhooks/rest/webhook -H 'Content-Type: application/json' \\
-                  -d '{{"sender": "me", "message": "halo"}}'
+  Chat (REST):  curl -s localhost:{RASA_PORT}/webhooks/rest/webhook \\
+                  -H 'Content-Type: application/json' -d '{{"sender": "me", "message": "halo"}}'
   Chat (terminal): make shell
   HTTP API token: {env["LENTERA_API_TOKEN"]}   (kept in var/secrets.env)
   Telegram/WhatsApp: set their variables (README, Configuration) and restart.
@@ -52,8 +52,11 @@ Lentera is starting (first start loads the model, about 30 s).
         flush=True,
     )
     os.chdir(ROOT)
-    os.execve(str(BIN / "honcho"),
-              [str(BIN / "honcho"), "start", "-f", "bot/stack/Procfile", "-d", str(ROOT)], env)
+    os.execve(
+        str(BIN / "honcho"),
+        [str(BIN / "honcho"), "start", "-f", "bot/stack/Procfile", "-d", str(ROOT)],
+        env,
+    )
 
 
 def shell() -> None:
@@ -61,13 +64,24 @@ def shell() -> None:
     env = _stack_env()
     actions = subprocess.Popen(
         [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(ACTIONS_PORT)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         subprocess.run(
-            [str(BIN / "rasa"), "shell", "--model", env["LENTERA_MODEL"],
-             "--endpoints", env["LENTERA_ENDPOINTS"]],
-            cwd=ROOT, env=env, check=False,
+            [
+                str(BIN / "rasa"),
+                "shell",
+                "--model",
+                env["LENTERA_MODEL"],
+                "--endpoints",
+                env["LENTERA_ENDPOINTS"],
+            ],
+            cwd=ROOT,
+            env=env,
+            check=False,
         )
     finally:
         actions.terminate()

@@ -12,33 +12,49 @@ from bot.stack.paths import VAR
 DEFAULT_TRACKER_STORE = f"sqlite:///{VAR / 'tracker.db'}"
 
 
-def endpoints_config(*, action_url: str, tracker_store_url: str | None,
-                     redis_url: str | None) -> dict:  # type: ignore[type-arg]
+def endpoints_config(
+    *, action_url: str, tracker_store_url: str | None, redis_url: str | None
+) -> dict:
     """Rasa's endpoints as a dict: SQL tracker store (SQLite by default), Redis locks if set."""
     url = tracker_store_url or DEFAULT_TRACKER_STORE
-    config: dict = {"action_endpoint": {"url": action_url}}  # type: ignore[type-arg]
+    config: dict = {"action_endpoint": {"url": action_url}}
     if url.startswith("sqlite"):
-        config["tracker_store"] = {"type": "SQL", "dialect": "sqlite",
-                                   "db": url.split(":///", 1)[1]}
+        config["tracker_store"] = {
+            "type": "SQL",
+            "dialect": "sqlite",
+            "db": url.split(":///", 1)[1],
+        }
     else:
         parsed = urlparse(url)
         config["tracker_store"] = {
-            "type": "SQL", "dialect": parsed.scheme.split("+")[0], "url": parsed.hostname,
-            "port": parsed.port or 5432, "db": parsed.path.lstrip("/"),
-            "username": parsed.username, "password": parsed.password,
+            "type": "SQL",
+            "dialect": parsed.scheme.split("+")[0],
+            "url": parsed.hostname,
+            "port": parsed.port or 5432,
+            "db": parsed.path.lstrip("/"),
+            "username": parsed.username,
+            "password": parsed.password,
         }
     if redis_url:
         parsed = urlparse(redis_url)
         config["lock_store"] = {
-            "type": "redis", "url": parsed.hostname, "port": parsed.port or 6379,
-            "db": int(parsed.path.lstrip("/") or 0), "password": parsed.password,
+            "type": "redis",
+            "url": parsed.hostname,
+            "port": parsed.port or 6379,
+            "db": int(parsed.path.lstrip("/") or 0),
+            "password": parsed.password,
             "key_prefix": "lentera",
         }
     return config
 
 
-def write_endpoints(path: Path, **settings: str | None) -> Path:
+def write_endpoints(
+    path: Path, *, action_url: str, tracker_store_url: str | None, redis_url: str | None
+) -> Path:
     """Write the endpoints file and return its path."""
+    config = endpoints_config(
+        action_url=action_url, tracker_store_url=tracker_store_url, redis_url=redis_url
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.safe_dump(endpoints_config(**settings), sort_keys=False))  # type: ignore[arg-type]
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
     return path

@@ -12,8 +12,14 @@ from bot.stack.paths import BIN, MODELS, ROOT
 logger = logging.getLogger(__name__)
 
 # Everything a trained model depends on.
-MODEL_INPUTS = ("config.yml", "domain.yml", "data/**/*.yml", "bot/nlu/*.py", "bot/nlu/*.yml",
-                "constraints.txt")
+MODEL_INPUTS = (
+    "config.yml",
+    "domain.yml",
+    "data/**/*.yml",
+    "bot/nlu/*.py",
+    "bot/nlu/*.yml",
+    "constraints.txt",
+)
 
 
 def model_inputs(root: Path = ROOT) -> list[Path]:
@@ -46,9 +52,22 @@ def ensure_model(root: Path = ROOT) -> Path:
     logger.info("Training %s (data, domain, config or NLU components changed)", path.name)
     MODELS.mkdir(exist_ok=True)
     subprocess.run(
-        [str(BIN / "rasa"), "train", "--config", "config.yml", "--domain", "domain.yml",
-         "--data", "data", "--out", str(MODELS), "--fixed-model-name", path.name[:-len(".tar.gz")]],
-        cwd=root, check=True,
+        [
+            str(BIN / "rasa"),
+            "train",
+            "--config",
+            "config.yml",
+            "--domain",
+            "domain.yml",
+            "--data",
+            "data",
+            "--out",
+            str(MODELS),
+            "--fixed-model-name",
+            path.name[: -len(".tar.gz")],
+        ],
+        cwd=root,
+        check=True,
     )
     for old in MODELS.glob("lentera-*.tar.gz"):
         if old != path:

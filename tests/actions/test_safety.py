@@ -1,0 +1,44 @@
+from rasa_sdk.events import ActiveLoop, SlotSet
+
+from actions.safety import ActionEmergency
+from tests.helpers.trackers import make_tracker
+
+KEMLU_HOTLINE = "+62 812 9007 0027"
+
+
+def run(dispatcher, **tracker_args):
+    return ActionEmergency().run(dispatcher, make_tracker(intent="emergency", **tracker_args), {})
+
+
+def test_unknown_country_gives_national_hotline_first_then_asks_where(dispatcher, texts):
+    events = run(dispatcher, text="tolong saya mau dibunuh")
+    assert KEMLU_HOTLINE in texts()[0]
+    assert "negara" in texts()[-1]
+    assert dispatcher.messages[-1]["buttons"]
+    assert SlotSet("problem", "emergency") in events
+
+
+def test_known_country_gives_local_number_first_then_mission(dispatcher, texts):
+    run(dispatcher, text="he is hitting me", slots={"country": "MY", "language": "en"})
+    first = texts()[0]
+    assert "999" in first
+    assert "emergency" in first.lower()
+    assert any("Kuala Lumpur" in t or "KBRI" in t or "Embassy" in t for t in texts()[1:])
+    assert dispatcher.messages[-1]["buttons"][0]["payload"] == "/request_human"
+
+
+def test_country_inferred_from_city(dispatcher, texts):
+    events = run(dispatcher, text="tolong", slots={"city": "Kuala Lumpur"})
+    assert "999" in texts()[0]
+    assert SlotSet("country", "MY") in events
+
+
+def test_emergency_inside_form_deactivates_it(dispatcher):
+    events = run(dispatcher, text="tolong", slots={"country": "MY"}, active_loop="problem_form")
+    assert ActiveLoop(None) in events
+    assert SlotSet("requested_slot", None) in events
+
+
+def test_replies_in_english_when_language_is_english(dispatcher, texts):
+    run(dispatcher, text="help", slots={"language": "en"})
+    assert "Which country" in texts()[-1]
