@@ -195,7 +195,7 @@ async def test_worker_keeps_order_per_sender_and_retries_failures(sqlite_db):
 
 
 def test_owner_liveness():
-    me = "host:%d:aaaa" % os.getpid()
+    me = f"host:{os.getpid()}:aaaa"
     proc = subprocess.Popen([sys.executable, "-c", "pass"])
     proc.wait()
     assert owner_is_dead(f"host:{proc.pid}:bbbb", me)

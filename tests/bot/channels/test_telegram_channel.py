@@ -210,6 +210,7 @@ async def test_start_command_becomes_greet(fake_telegram, sqlite_db, secrets_env
 @pytest.mark.parametrize(
     "text",
     ["x" * 10_000, "😭😭😭🙏", "مرحبا، أحتاج مساعدة", "tolong\x00saya\x00", "\x00\x00", "   "],
+    ids=["long", "emoji", "rtl", "nul", "only-nul", "blank"],
 )
 async def test_hostile_text_gets_a_sane_reply_and_no_crash(
     fake_telegram, database, secrets_env, text
