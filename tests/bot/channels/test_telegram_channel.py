@@ -318,3 +318,23 @@ async def test_disabled_channel_answers_503_with_one_log_line(sqlite_db, caplog)
         r = await post(h, message_update(CHAT, "halo"))
         assert r.status_code == 503
         assert (await h.client.get("/webhooks/telegram/")).status_code == 503
+
+
+async def test_storage_down_refuses_with_503_so_telegram_retries(
+    fake_telegram, sqlite_db, secrets_env, monkeypatch
+):
+    from sqlalchemy.exc import OperationalError
+
+    channel = make_channel(fake_telegram, sqlite_db, secrets_env)
+
+    def broken(**_kwargs):
+        raise OperationalError("INSERT", {}, Exception("database is locked"))
+
+    async with Harness(channel) as h:
+        monkeypatch.setattr(channel.runtime.inbox, "accept", broken)
+        update = message_update(CHAT, "halo")
+        assert (await post(h, update)).status_code == 503
+        monkeypatch.undo()
+        assert (await post(h, update)).status_code == 200  # Telegram's retry succeeds
+        await h.drain()
+        assert len(h.messages) == 1
