@@ -44,6 +44,7 @@ class RasaStack:
     actions_url: str
     token: str
     model: Path
+    endpoints: Path
     env: Mapping[str, str]
 
     def rest(self, sender: str, message: str, timeout: float = 60.0) -> list[dict]:
@@ -176,6 +177,7 @@ def running_stack(
                 f"http://127.0.0.1:{actions_port}",
                 env["LENTERA_API_TOKEN"],
                 model,
+                endpoints,
                 env,
             )
         finally:
