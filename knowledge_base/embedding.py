@@ -62,10 +62,22 @@ def get_model() -> SentenceTransformer:
                 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
                 from sentence_transformers import SentenceTransformer
 
+                _quiet_transformers()
                 path = model_path()
                 logger.info("Loading embedding model from %s", path)
                 _MODEL = SentenceTransformer(str(path), device="cpu")
     return _MODEL
+
+
+def _quiet_transformers() -> None:
+    """Silence the weight-loading report and progress bars of transformers."""
+    try:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+    except ImportError:  # pragma: no cover
+        pass
 
 
 def set_model(model: SentenceTransformer | None) -> None:

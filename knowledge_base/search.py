@@ -302,7 +302,9 @@ class SearchEngine:
             weight = DENSE_WEIGHT if lex_max > 0 else 1.0
             base = weight * d_rel + (1.0 - weight) * lex_rel
         final = np.where(allowed, base * factor, -np.inf)
-        order = np.argsort(-final, kind="stable")[:k]
+        # Best score first; on a tie local entries before anywhere-reachable ones, then file order.
+        rounded = np.round(final, 6)
+        order = np.lexsort((np.arange(n), self._anywhere.astype(np.int8), -rounded))[:k]
         return [
             SearchResult(
                 entry=self.entries[i],

@@ -1,0 +1,107 @@
+"""Loading the directory and the helpers the referral actions call."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from knowledge_base.directory import (
+    emergency_contacts,
+    load_directory,
+    mission_contacts,
+    national_hotlines,
+    services_for_problem,
+)
+from knowledge_base.vocabulary import SERVICES
+from tests.knowledge_base.conftest import channel, entry
+
+
+def test_load_builds_typed_entries(fixed_dir: Path) -> None:
+    d = load_directory(fixed_dir)
+    kl = d.get("kbri-kuala-lumpur")
+    assert kl is not None and kl.kind == "embassy"
+    assert kl.channels[0].e164 == "+60176688032"
+    assert kl.channels[0].source == "https://example.org/source"
+    assert kl.name_in("id") == "KBRI Kuala Lumpur"
+    assert str(kl.last_verified) == "2026-01-01"
+    assert "kbri-kuala-lumpur" in d and len(d) == 8
+
+
+def test_load_is_cached_until_content_changes(make_directory: Callable[..., Path]) -> None:
+    folder = make_directory([entry("one")])
+    first = load_directory(folder)
+    assert load_directory(folder) is first
+    make_directory([entry("one"), entry("two")])
+    second = load_directory(folder)
+    assert second is not first and second.get("two") is not None
+    assert second.content_hash != first.content_hash
+
+
+def test_country_helpers(fixed_dir: Path) -> None:
+    d = load_directory(fixed_dir)
+    assert [e.id for e in d.by_country("sg")] == ["sg-shelter"]
+    serving = [e.id for e in d.serving("SG")]
+    assert serving == ["sg-shelter", "national-hotline"]
+
+
+def test_emergency_contacts_best_confirmed_first(fixed_dir: Path) -> None:
+    d = load_directory(fixed_dir)
+    assert [e.id for e in emergency_contacts(d, "my")] == ["my-emergency", "my-weak-emergency"]
+    assert emergency_contacts(d, "ZZ") == []
+
+
+def test_low_confidence_is_never_the_first_emergency_contact(make_directory: Callable[..., Path]) -> None:
+    weak = entry(
+        "weak", kind="emergency_service", services=["emergency"], confidence="low",
+        channels=[channel(value="112", e164=None, confidence="low")],
+    )
+    strong = entry("strong", kind="emergency_service", services=["emergency"], confidence="medium",
+                   channels=[channel(value="999", e164=None, confidence="medium")])
+    d = load_directory(make_directory([weak, strong]))
+    assert [e.id for e in emergency_contacts(d, "MY")] == ["strong", "weak"]
+    only_weak = load_directory(make_directory([weak]))
+    assert emergency_contacts(only_weak, "MY") == []
+
+
+def test_mission_contacts_puts_the_city_first(fixed_dir: Path) -> None:
+    d = load_directory(fixed_dir)
+    assert [e.id for e in mission_contacts(d, "MY")] == ["kbri-kuala-lumpur", "kjri-johor-bahru"]
+    assert [e.id for e in mission_contacts(d, "MY", "JB")][0] == "kjri-johor-bahru"
+    assert [e.id for e in mission_contacts(d, "my", "melaka")][0] == "kjri-johor-bahru"
+    assert [e.id for e in mission_contacts(d, "MY", "Atlantis")][0] == "kbri-kuala-lumpur"
+    assert mission_contacts(d, "SG") == []
+
+
+def test_national_hotlines(fixed_dir: Path) -> None:
+    assert [e.id for e in national_hotlines(load_directory(fixed_dir))] == ["national-hotline"]
+
+
+def test_shipped_directory_helpers() -> None:
+    d = load_directory()
+    assert [e.id for e in national_hotlines(d)] == ["kemlu-pwni", "kp2mi", "kemlu-safe-travel"]
+    assert [e.id for e in mission_contacts(d, "SA", "Jeddah")][:2] == ["kjri-jeddah", "kbri-riyadh"]
+    assert [e.id for e in mission_contacts(d, "SA", "Riyadh")][0] == "kbri-riyadh"
+    assert [e.id for e in mission_contacts(d, "MY", "Kota Kinabalu")][0] == "kjri-kota-kinabalu"
+    assert [e.id for e in mission_contacts(d, "HK")] == ["kjri-hong-kong"]
+    assert [e.id for e in mission_contacts(d, "MO")] == ["kjri-hong-kong"]
+    for code in ("MY", "SG", "HK", "TW", "SA", "AE", "QA", "KW", "OM", "BH", "BN", "KR", "JP", "JO", "KH", "ID"):
+        contacts = emergency_contacts(d, code)
+        assert contacts, code
+        assert contacts[0].confidence != "low", code
+        assert contacts[0].channels[0].confidence != "low", code
+
+
+def test_services_for_problem() -> None:
+    assert services_for_problem("unpaid_wages")[0] == "wage_claims"
+    assert services_for_problem("report_unpaid_wages") == services_for_problem("unpaid_wages")
+    assert services_for_problem("want_to_go_home")[0] == "repatriation"
+    assert services_for_problem("ask_embassy_contact") == ["consular_protection"]
+    assert services_for_problem("emergency") == ["emergency"]
+    assert services_for_problem("weather") == []
+    for problem in (
+        "abuse", "unpaid_wages", "document_withheld", "trafficking", "recruitment_fraud", "overwork",
+        "health_problem", "detention", "go_home", "missing_person", "embassy", "legal_aid", "shelter",
+        "emergency",
+    ):
+        services = services_for_problem(problem)
+        assert services and set(services) <= SERVICES, problem
