@@ -199,6 +199,14 @@ class FakeTelegram(FakeServer):
         self.updates: list[dict[str, Any]] = []
         self.webhook: dict[str, Any] = {}
 
+    def channel_env(self, secret: str = "test_webhook_secret") -> dict[str, str]:
+        """Environment that points Lentera's Telegram channel at this fake."""
+        return {
+            "TELEGRAM_BOT_TOKEN": self.token,
+            "TELEGRAM_WEBHOOK_SECRET": secret,
+            "TELEGRAM_API_BASE_URL": self.url,
+        }
+
     def rate_limit_next(
         self, method: str = "sendMessage", retry_after: int = 1, count: int = 1
     ) -> None:

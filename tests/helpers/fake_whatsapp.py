@@ -71,6 +71,18 @@ class FakeWhatsApp(FakeServer):
         self.closed_windows: set[str] = set()
         self._ids = itertools.count(1)
 
+    def channel_env(self, app_secret: str = "test_app_secret") -> dict[str, str]:
+        """Environment that points Lentera's WhatsApp channel at this fake."""
+        return {
+            "WHATSAPP_ACCESS_TOKEN": self.access_token,
+            "WHATSAPP_APP_SECRET": app_secret,
+            "WHATSAPP_VERIFY_TOKEN": "test_verify_token",
+            "WHATSAPP_PHONE_NUMBER_ID": self.phone_number_id,
+            "WHATSAPP_API_BASE_URL": self.url,
+            "WHATSAPP_API_VERSION": "v21.0",
+            "WHATSAPP_TEMPLATE_NAME": "lentera_followup",
+        }
+
     def rate_limit_next(self, count: int = 1) -> None:
         self.fail_next("messages", graph_error(429, 130429, "Rate limit hit"), count)
 

@@ -1,0 +1,149 @@
+"""Helpers shared by the end-to-end channel tests and the channel benchmark.
+
+They compare what the fake platform received with what Rasa's tracker says the bot
+uttered, per conversation: same texts, same order, same buttons.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import httpx
+
+from bot.pseudonym import pseudonym
+from tests.helpers.fake_telegram import FakeTelegram
+from tests.helpers.fake_whatsapp import FakeWhatsApp
+
+Delivered = tuple[str, list[str]]  # (text, button payloads)
+
+
+def sender_id(env: Mapping[str, str], channel: str, user_id: str | int) -> str:
+    """The pseudonym Rasa sees for a platform user (computed like the connector does)."""
+    return pseudonym(env["LENTERA_SECRET_KEY"], channel, user_id)
+
+
+def tracker(rasa_url: str, token: str, sender: str) -> dict[str, Any]:
+    reply = httpx.get(
+        f"{rasa_url}/conversations/{sender}/tracker",
+        params={"token": token, "include_events": "ALL"},
+        timeout=30,
+    )
+    reply.raise_for_status()
+    return dict(reply.json())
+
+
+def bot_utterances(tracker_json: dict[str, Any]) -> list[Delivered]:
+    result = []
+    for event in tracker_json.get("events", []):
+        if event.get("event") != "bot":
+            continue
+        data = event.get("data") or {}
+        buttons = [str(b.get("payload")) for b in data.get("buttons") or []]
+        text = event.get("text") or ""
+        if text or buttons:
+            result.append((text, buttons))
+    return result
+
+
+def user_texts(tracker_json: dict[str, Any]) -> list[str]:
+    return [e.get("text") or "" for e in tracker_json.get("events", []) if e.get("event") == "user"]
+
+
+def telegram_delivered(fake: FakeTelegram, chat_id: int) -> list[Delivered]:
+    result = []
+    for call in fake.calls("sendMessage"):
+        if call.params.get("chat_id") != chat_id:
+            continue
+        keyboard = (call.params.get("reply_markup") or {}).get("inline_keyboard") or []
+        payloads = [str(row[0].get("callback_data")) for row in keyboard if row]
+        result.append((str(call.params.get("text", "")), payloads))
+    return result
+
+
+def whatsapp_delivered(fake: FakeWhatsApp, wa_id: str) -> list[Delivered]:
+    result: list[Delivered] = []
+    for body in fake.sent(wa_id):
+        if body["type"] == "text":
+            result.append((body["text"]["body"], []))
+        elif body["type"] == "interactive":
+            interactive = body["interactive"]
+            action = interactive["action"]
+            if "buttons" in action:
+                ids = [b["reply"]["id"] for b in action["buttons"]]
+            else:
+                ids = [row["id"] for s in action["sections"] for row in s["rows"]]
+            result.append((interactive["body"]["text"], ids))
+        else:
+            result.append((f"[{body['type']}]", []))
+    return result
+
+
+def _same_text(uttered: str, delivered: str) -> bool:
+    uttered, delivered = uttered.strip(), delivered.strip()
+    if not uttered:
+        return bool(delivered)  # the connector's own "choose one" prompt
+    return (
+        uttered == delivered
+        or delivered.startswith(uttered)  # numbered choices appended
+        or uttered.endswith(delivered)  # long text sent before the buttons
+        or uttered.startswith(delivered)  # split at the platform limit
+    )
+
+
+def _same_buttons(uttered: list[str], delivered: list[str]) -> bool:
+    if not uttered:
+        return True
+    if not delivered:
+        return True  # numbered text: payloads are kept server-side
+    return len(uttered) == len(delivered) and all(
+        d.startswith("~") or u == d for u, d in zip(uttered, delivered, strict=True)
+    )
+
+
+def compare(uttered: list[Delivered], delivered: list[Delivered]) -> tuple[int, int, int]:
+    """Match bot utterances to delivered messages in order.
+
+    Returns:
+        (matched utterances, utterances never delivered, delivered messages that match
+        nothing of this conversation, i.e. cross-talk or garbage).
+    """
+    matched, index, unexpected = 0, 0, 0
+    for text, buttons in delivered:
+        probe = index
+        while probe < len(uttered) and not (
+            _same_text(uttered[probe][0], text) and _same_buttons(uttered[probe][1], buttons)
+        ):
+            probe += 1
+        if probe < len(uttered):
+            matched += 1
+            index = probe + 1
+        elif index > 0 and _same_text(uttered[index - 1][0], text):
+            continue  # another part of a long utterance
+        else:
+            unexpected += 1
+    return matched, len(uttered) - matched, unexpected
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float, interval: float = 0.05) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()
+
+
+def wait_quiet(count: Callable[[], int], quiet: float = 1.5, timeout: float = 60.0) -> int:
+    """Wait until ``count()`` stops changing for ``quiet`` seconds; return it."""
+    deadline = time.monotonic() + timeout
+    last, since = count(), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        now = count()
+        if now != last:
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            break
+    return last
