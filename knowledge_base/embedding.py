@@ -63,6 +63,7 @@ def get_model() -> SentenceTransformer:
                 from sentence_transformers import SentenceTransformer
 
                 _quiet_transformers()
+                _limit_threads()
                 path = model_path()
                 logger.info("Loading embedding model from %s", path)
                 _MODEL = SentenceTransformer(str(path), device="cpu")
@@ -77,6 +78,21 @@ def _quiet_transformers() -> None:
         hf_logging.set_verbosity_error()
         hf_logging.disable_progress_bar()
     except ImportError:  # pragma: no cover
+        pass
+
+
+def _limit_threads() -> None:
+    """Use ``LENTERA_TORCH_THREADS`` intra-op threads (default 1).
+
+    One thread keeps a short query at ~15 ms even when the 2-core machine is busy; with two
+    threads competing with other processes the same call took 0.8 s (docs/bench_search.md).
+    """
+    try:
+        import torch
+
+        threads = int(os.environ.get("LENTERA_TORCH_THREADS", "1"))
+        torch.set_num_threads(max(1, threads))
+    except (ImportError, ValueError):  # pragma: no cover
         pass
 
 

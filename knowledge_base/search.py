@@ -303,8 +303,12 @@ class SearchEngine:
             base = weight * d_rel + (1.0 - weight) * lex_rel
         final = np.where(allowed, base * factor, -np.inf)
         # Best score first; on a tie local entries before anywhere-reachable ones, then file order.
-        rounded = np.round(final, 6)
-        order = np.lexsort((np.arange(n), self._anywhere.astype(np.int8), -rounded))[:k]
+        if n > 4 * k + 64:  # only sort the best few (large directories)
+            cand = np.argpartition(-final, 4 * k + 63)[: 4 * k + 64]
+        else:
+            cand = np.arange(n)
+        rounded = np.round(final[cand], 6)
+        order = cand[np.lexsort((cand, self._anywhere[cand].astype(np.int8), -rounded))][:k]
         return [
             SearchResult(
                 entry=self.entries[i],

@@ -1,0 +1,1 @@
+"""Benchmark of the referral search (``python -m bench.search.run``)."""
