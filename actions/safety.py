@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.contacts import directory, emergency_reply
@@ -35,6 +35,4 @@ class ActionEmergency(Action):
             say(dispatcher, "caseworker_offer", lang)
         else:
             say(dispatcher, "emergency_where", lang)
-        if tracker.active_loop_name:
-            events += [ActiveLoop(None), SlotSet("requested_slot", None)]
         return events

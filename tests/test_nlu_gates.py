@@ -6,8 +6,6 @@ path a real message takes. Gates: intent macro-F1 >= 0.90 per language, `emergen
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from rasa.shared.nlu.training_data.loading import load_data
 from sklearn.metrics import f1_score, recall_score
@@ -48,13 +46,18 @@ def test_intent_macro_f1_per_language(evaluated) -> None:
 def test_emergency_recall_is_total(evaluated) -> None:
     language, examples, truth, predicted = evaluated
     recall = recall_score(truth, predicted, labels=["emergency"], average="macro", zero_division=0)
-    missed = [x for (x, _), t, p in zip(examples, truth, predicted, strict=True)
-              if t == "emergency" and p != "emergency"]
+    missed = [
+        x
+        for (x, _), t, p in zip(examples, truth, predicted, strict=True)
+        if t == "emergency" and p != "emergency"
+    ]
     assert recall == 1.0, f"{language}: emergency missed: {missed}"
 
 
 def test_held_out_split_is_never_trained_on() -> None:
-    trained = {m.get("text").strip().lower() for m in load_data(str(ROOT / "data" / "nlu")).intent_examples}
+    trained = {
+        m.get("text").strip().lower() for m in load_data(str(ROOT / "data" / "nlu")).intent_examples
+    }
     for language in ("id", "en"):
         leaked = [text for text, _ in held_out(language) if text.strip().lower() in trained]
         assert not leaked, f"{language}: held-out examples found in training data: {leaked[:10]}"

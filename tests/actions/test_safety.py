@@ -1,4 +1,4 @@
-from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.events import SlotSet
 
 from actions.safety import ActionEmergency
 from tests.helpers.trackers import make_tracker
@@ -31,12 +31,6 @@ def test_country_inferred_from_city(dispatcher, texts):
     events = run(dispatcher, text="tolong", slots={"city": "Kuala Lumpur"})
     assert "999" in texts()[0]
     assert SlotSet("country", "MY") in events
-
-
-def test_emergency_inside_form_deactivates_it(dispatcher):
-    events = run(dispatcher, text="tolong", slots={"country": "MY"}, active_loop="problem_form")
-    assert ActiveLoop(None) in events
-    assert SlotSet("requested_slot", None) in events
 
 
 def test_replies_in_english_when_language_is_english(dispatcher, texts):
