@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.contacts import directory, emergency_reply
+from actions.conversation import latest_intent
 from actions.language import reply_language
 from actions.messages import say
 from actions.places import country_from_slots
@@ -46,7 +47,7 @@ class ActionSetProblem(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Set `problem` from the latest intent and utter the matching acknowledgement."""
-        problem = problem_of(tracker.get_intent_of_latest_message())
+        problem = problem_of(latest_intent(tracker))
         if problem is None:
             return []
         say(dispatcher, f"ack_{problem}", reply_language(tracker))

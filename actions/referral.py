@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.contacts import MAX_ENTRIES, directory, entries_reply, national_reply
+from actions.conversation import latest_intent
 from actions.language import reply_language
 from actions.messages import buttons, say, text
 from actions.places import country_from_slots
@@ -86,7 +87,7 @@ class ActionNextStep(Action):
             dispatcher.utter_message(text=national_reply(directory(), lang))
             say(dispatcher, "referral_where", lang)
             return []
-        more = tracker.get_intent_of_latest_message() == MORE_INTENT
+        more = latest_intent(tracker) == MORE_INTENT
         offset = int(tracker.get_slot("referral_offset") or 0) + MAX_ENTRIES if more else 0
         entries = referral_entries(directory(), topic, country, city, query, lang)
         page = entries[offset : offset + MAX_ENTRIES]
