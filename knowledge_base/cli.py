@@ -14,8 +14,8 @@ import argparse
 import json
 import logging
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from knowledge_base.directory import (
     DEFAULT_DIR,
@@ -42,7 +42,9 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m knowledge_base", description=__doc__.splitlines()[0])
-    parser.add_argument("--directory", type=Path, default=DEFAULT_DIR, help="directory folder or file")
+    parser.add_argument(
+        "--directory", type=Path, default=DEFAULT_DIR, help="directory folder or file"
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     v = sub.add_parser("validate", help="check the directory files")
@@ -102,7 +104,10 @@ def _build(args: argparse.Namespace) -> int:
         return 1
     index_dir = args.index_dir or index_dir_for(directory)
     if index_dir is None:
-        print("ERROR only the shipped directory has a default index folder; give --index-dir", file=sys.stderr)
+        print(
+            "ERROR only the shipped directory has a default index folder; give --index-dir",
+            file=sys.stderr,
+        )
         return 2
     if not args.force and not is_stale(directory, index_dir):
         print(f"Index up to date ({len(directory)} entries, {index_dir}).")
@@ -141,13 +146,21 @@ def _search(args: argparse.Namespace) -> int:
         )
         return 2
     if not query.strip() and not (country or service):
-        print("knowledge_base: error: the query is empty (give text, --country or --service)", file=sys.stderr)
+        print(
+            "knowledge_base: error: the query is empty (give text, --country or --service)",
+            file=sys.stderr,
+        )
         return 2
     try:
         directory = load_directory(args.directory)
         results = search(
-            query, country=country, service=service, lang=lang, k=args.k,
-            directory=directory, mode=args.mode,
+            query,
+            country=country,
+            service=service,
+            lang=lang,
+            k=args.k,
+            directory=directory,
+            mode=args.mode,
         )
     except DirectoryError as exc:
         print(f"ERROR {exc}", file=sys.stderr)

@@ -14,9 +14,10 @@ import datetime as dt
 import hashlib
 import logging
 import threading
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any
 
 import yaml
 
@@ -219,7 +220,8 @@ def _read_files(path: Path) -> list[tuple[Path, bytes]]:
         files = [path]
     elif path.is_dir():
         files = sorted(
-            p for p in path.iterdir()
+            p
+            for p in path.iterdir()
             if p.suffix in (".yml", ".yaml") and not p.name.startswith(("_", "."))
         )
     else:
@@ -344,7 +346,9 @@ def _check_files(
         try:
             document = yaml.safe_load(data.decode("utf-8"))
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            issues.append(Issue("error", name, None, f"cannot parse YAML: {exc}".replace("\n", " ")))
+            issues.append(
+                Issue("error", name, None, f"cannot parse YAML: {exc}".replace("\n", " "))
+            )
             continue
         file_issues = validate_document(name, document, today=today)
         issues.extend(file_issues)
@@ -402,7 +406,9 @@ def load_directory(path: Path = DEFAULT_DIR, *, today: dt.date | None = None) ->
     entries = tuple(_build_entry(raw, name) for name, raw in raws)
     warnings = tuple(i for i in issues if i.severity == "warning")
     directory = Directory(entries=entries, content_hash=digest, path=path, warnings=warnings)
-    logger.debug("Loaded %s directory entries from %s (%s warnings)", len(entries), path, len(warnings))
+    logger.debug(
+        "Loaded %s directory entries from %s (%s warnings)", len(entries), path, len(warnings)
+    )
     if today is None:
         with _CACHE_LOCK:
             _CACHE[key] = directory
@@ -546,7 +552,7 @@ def services_for_problem(problem: str) -> list[str]:
     key = (problem or "").strip().lower()
     for prefix in ("report_", "ask_"):
         if key not in table and key.startswith(prefix):
-            key = key[len(prefix):]
+            key = key[len(prefix) :]
     if key == "want_to_go_home":
         key = "go_home"
     if key == "embassy_contact":

@@ -13,9 +13,10 @@ import logging
 import os
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -41,16 +42,28 @@ SERVICE_LABELS: dict[str, dict[str, str]] = {
     "shelter": {"en": "shelter, safe place to stay", "id": "shelter, rumah aman"},
     "repatriation": {"en": "going home to Indonesia", "id": "pemulangan ke Indonesia"},
     "counselling": {"en": "counselling and support", "id": "konseling dan pendampingan"},
-    "trafficking_support": {"en": "help for trafficking victims", "id": "bantuan korban perdagangan orang"},
+    "trafficking_support": {
+        "en": "help for trafficking victims",
+        "id": "bantuan korban perdagangan orang",
+    },
     "wage_claims": {"en": "unpaid wages and salary claims", "id": "gaji tidak dibayar, klaim gaji"},
     "document_help": {"en": "passport and documents", "id": "paspor dan dokumen"},
     "medical": {"en": "medical help", "id": "bantuan kesehatan"},
-    "detention_support": {"en": "help when detained or arrested", "id": "bantuan saat ditahan atau ditangkap"},
+    "detention_support": {
+        "en": "help when detained or arrested",
+        "id": "bantuan saat ditahan atau ditangkap",
+    },
     "missing_person": {"en": "missing family member", "id": "keluarga hilang kontak"},
     "complaints": {"en": "complaints and reports", "id": "pengaduan dan laporan"},
     "agency_verification": {"en": "checking recruitment agencies", "id": "cek agen penyalur resmi"},
-    "pre_departure_info": {"en": "safe migration before leaving", "id": "info sebelum berangkat kerja"},
-    "witness_protection": {"en": "witness and victim protection", "id": "perlindungan saksi dan korban"},
+    "pre_departure_info": {
+        "en": "safe migration before leaving",
+        "id": "info sebelum berangkat kerja",
+    },
+    "witness_protection": {
+        "en": "witness and victim protection",
+        "id": "perlindungan saksi dan korban",
+    },
 }
 
 KIND_LABELS: dict[str, dict[str, str]] = {
@@ -187,7 +200,9 @@ def make_faiss_index(vectors: np.ndarray, *, index_type: str | None = None) -> t
     return index, chosen
 
 
-def embed_directory(entries: Sequence[Entry], *, show_progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def embed_directory(
+    entries: Sequence[Entry], *, show_progress: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """Embed every entry's two texts; return the vectors and their entry positions."""
     from knowledge_base.embedding import embed
 
@@ -246,7 +261,9 @@ def build_dense_index(
             (tmp_path / META_FILE).write_text(json.dumps(meta, indent=1), encoding="utf-8")
             for name in (INDEX_FILE, "vectors.npy", META_FILE):
                 os.replace(tmp_path / name, index_dir / name)
-        logger.info("Built %s index of %s vectors in %ss", chosen, len(owners), meta["build_seconds"])
+        logger.info(
+            "Built %s index of %s vectors in %ss", chosen, len(owners), meta["build_seconds"]
+        )
     return DenseIndex(index=index, vectors=vectors, vector_entry=owners, meta=meta)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from rank_bm25 import BM25Okapi
@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 
 
 def _deletes(word: str) -> set[str]:
-    return {word[:i] + word[i + 1:] for i in range(len(word))}
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
 class BM25Index:
@@ -41,7 +41,7 @@ class BM25Index:
         cols: list[int] = []
         vals: list[float] = []
         avgdl = bm25.avgdl
-        for doc_id, (freqs, dl) in enumerate(zip(bm25.doc_freqs, bm25.doc_len)):
+        for doc_id, (freqs, dl) in enumerate(zip(bm25.doc_freqs, bm25.doc_len, strict=True)):
             norm = k1 * (1 - b + b * dl / avgdl)
             for term, tf in freqs.items():
                 col = self.vocab.setdefault(term, len(self.vocab))

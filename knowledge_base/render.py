@@ -9,7 +9,7 @@ sourced (``low`` confidence). Both languages of the bot are supported.
 from __future__ import annotations
 
 import re
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from knowledge_base.directory import Channel, Entry
 

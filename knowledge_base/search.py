@@ -18,9 +18,9 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -104,7 +104,9 @@ def check_arguments(
         raise SearchError(f"k must be at most {MAX_K} (got {k})")
     if country is not None:
         if not COUNTRY_RE.match(country):
-            raise SearchError(f"country must be an ISO 3166-1 alpha-2 code like MY (got {country!r})")
+            raise SearchError(
+                f"country must be an ISO 3166-1 alpha-2 code like MY (got {country!r})"
+            )
         country = country.upper()
     if service is not None and service not in SERVICES:
         raise SearchError(f"unknown service {service!r}; one of: {', '.join(sorted(SERVICES))}")
@@ -211,7 +213,7 @@ class SearchEngine:
         else:
             k = min(CANDIDATES * 2, dense.index.ntotal)
             sims, ids = dense.index.search(qvecs, k)
-            for row_s, row_i in zip(sims, ids):
+            for row_s, row_i in zip(sims, ids, strict=True):
                 valid = row_i >= 0
                 np.maximum.at(out, dense.vector_entry[row_i[valid]], row_s[valid])
         return out
@@ -303,10 +305,9 @@ class SearchEngine:
             base = weight * d_rel + (1.0 - weight) * lex_rel
         final = np.where(allowed, base * factor, -np.inf)
         # Best score first; on a tie local entries before anywhere-reachable ones, then file order.
-        if n > 4 * k + 64:  # only sort the best few (large directories)
-            cand = np.argpartition(-final, 4 * k + 63)[: 4 * k + 64]
-        else:
-            cand = np.arange(n)
+        # Only the best few are sorted (large directories).
+        top = 4 * k + 64
+        cand = np.argpartition(-final, top - 1)[:top] if n > top else np.arange(n)
         rounded = np.round(final[cand], 6)
         order = cand[np.lexsort((cand, self._anywhere[cand].astype(np.int8), -rounded))][:k]
         return [

@@ -11,9 +11,9 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping
 
 import yaml
 
@@ -25,20 +25,145 @@ _ELONGATION_RE = re.compile(r"([a-z])\1{2,}")
 STOPWORDS: frozenset[str] = frozenset(
     {
         # Indonesian
-        "saya", "di", "ke", "dari", "yang", "dan", "ini", "itu", "ada", "mau", "ingin",
-        "minta", "apa", "bagaimana", "mana", "untuk", "dengan", "ya", "kak", "dong", "sih",
-        "deh", "nih", "aja", "saja", "juga", "sama", "karena", "tapi", "kalau", "kalo",
-        "bisa", "harus", "apakah", "atau", "pada", "oleh", "kami", "kita", "dia", "mereka",
-        "banget", "sangat", "lagi", "nya", "kah", "lah", "tolong", "mohon", "halo", "hai",
-        "gan", "min", "bang", "mbak", "mas", "pak", "bu", "dulu", "gitu", "begitu", "tau",
-        "tahu", "kasih", "info", "informasi", "butuh", "perlu", "cari", "mencari",
+        "saya",
+        "di",
+        "ke",
+        "dari",
+        "yang",
+        "dan",
+        "ini",
+        "itu",
+        "ada",
+        "mau",
+        "ingin",
+        "minta",
+        "apa",
+        "bagaimana",
+        "mana",
+        "untuk",
+        "dengan",
+        "ya",
+        "kak",
+        "dong",
+        "sih",
+        "deh",
+        "nih",
+        "aja",
+        "saja",
+        "juga",
+        "sama",
+        "karena",
+        "tapi",
+        "kalau",
+        "kalo",
+        "bisa",
+        "harus",
+        "apakah",
+        "atau",
+        "pada",
+        "oleh",
+        "kami",
+        "kita",
+        "dia",
+        "mereka",
+        "banget",
+        "sangat",
+        "lagi",
+        "nya",
+        "kah",
+        "lah",
+        "tolong",
+        "mohon",
+        "halo",
+        "hai",
+        "gan",
+        "min",
+        "bang",
+        "mbak",
+        "mas",
+        "pak",
+        "bu",
+        "dulu",
+        "gitu",
+        "begitu",
+        "tau",
+        "tahu",
+        "kasih",
+        "info",
+        "informasi",
+        "butuh",
+        "perlu",
+        "cari",
+        "mencari",
         # English
-        "i", "me", "my", "mine", "the", "a", "an", "to", "of", "in", "on", "for", "is", "am",
-        "are", "was", "were", "be", "been", "and", "or", "it", "its", "this", "that", "with",
-        "at", "from", "can", "could", "do", "does", "did", "how", "what", "where", "who",
-        "please", "need", "want", "some", "any", "there", "here", "you", "your", "we", "our",
-        "they", "them", "he", "she", "him", "her", "his", "get", "got", "just", "about",
-        "find", "looking", "give", "tell", "know", "hi", "hello", "pls", "plz",
+        "i",
+        "me",
+        "my",
+        "mine",
+        "the",
+        "a",
+        "an",
+        "to",
+        "of",
+        "in",
+        "on",
+        "for",
+        "is",
+        "am",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "and",
+        "or",
+        "it",
+        "its",
+        "this",
+        "that",
+        "with",
+        "at",
+        "from",
+        "can",
+        "could",
+        "do",
+        "does",
+        "did",
+        "how",
+        "what",
+        "where",
+        "who",
+        "please",
+        "need",
+        "want",
+        "some",
+        "any",
+        "there",
+        "here",
+        "you",
+        "your",
+        "we",
+        "our",
+        "they",
+        "them",
+        "he",
+        "she",
+        "him",
+        "her",
+        "his",
+        "get",
+        "got",
+        "just",
+        "about",
+        "find",
+        "looking",
+        "give",
+        "tell",
+        "know",
+        "hi",
+        "hello",
+        "pls",
+        "plz",
     }
 )
 
@@ -81,7 +206,9 @@ def load_glossary(path: Path = GLOSSARY_FILE) -> Glossary:
     """Load and cache the glossary."""
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
 
-    def words(block: Mapping[str, Mapping[str, list[str]]]) -> dict[str, dict[str, tuple[str, ...]]]:
+    def words(
+        block: Mapping[str, Mapping[str, list[str]]],
+    ) -> dict[str, dict[str, tuple[str, ...]]]:
         return {k: {lang: tuple(v) for lang, v in langs.items()} for k, langs in block.items()}
 
     return Glossary(
@@ -137,7 +264,7 @@ def stems(word: str) -> tuple[str, ...]:
     for cand in list({word, base}):
         for pre, repl in _ID_PREFIXES:
             if cand.startswith(pre) and len(cand) - len(pre) >= 3:
-                rest = cand[len(pre):]
+                rest = cand[len(pre) :]
                 for r in repl:
                     if r and rest[0] not in _VOWELS:
                         continue

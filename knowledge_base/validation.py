@@ -181,7 +181,9 @@ def _check_channel(chk: _Checker, eid: str, index: int, ch: Any, today: dt.date)
     e164 = ch.get("e164")
     if ctype in DIALLABLE_TYPES:
         if e164 is not None and not is_e164(e164):
-            chk.error(eid, f"{where}: e164 {e164!r} is not a valid E.164 number (+ and 7-15 digits)")
+            chk.error(
+                eid, f"{where}: e164 {e164!r} is not a valid E.164 number (+ and 7-15 digits)"
+            )
         if ctype == "whatsapp" and e164 is None:
             chk.error(eid, f"{where}: a WhatsApp channel needs its e164 number")
     elif e164 is not None:
@@ -222,9 +224,7 @@ def _check_channel(chk: _Checker, eid: str, index: int, ch: Any, today: dt.date)
     return conf
 
 
-def validate_entry(
-    chk: _Checker, raw: Any, index: int, today: dt.date
-) -> str | None:
+def validate_entry(chk: _Checker, raw: Any, index: int, today: dt.date) -> str | None:
     """Validate one raw entry, recording issues; return its id when it has a usable one."""
     if not isinstance(raw, dict):
         chk.error(f"#{index + 1}", "entry must be a mapping")
@@ -278,7 +278,9 @@ def validate_entry(
             except ValueError:
                 lv = None
         if not isinstance(lv, dt.date) or isinstance(lv, dt.datetime):
-            chk.error(eid, f"last_verified {raw['last_verified']!r} is not an ISO date (YYYY-MM-DD)")
+            chk.error(
+                eid, f"last_verified {raw['last_verified']!r} is not an ISO date (YYYY-MM-DD)"
+            )
         elif lv > today:
             chk.error(eid, f"last_verified {lv.isoformat()} is in the future")
         elif (today - lv).days > STALE_AFTER_DAYS:
@@ -292,9 +294,7 @@ def validate_entry(
         if not isinstance(channels, list) or not channels:
             chk.error(eid, "'channels' must list at least one channel (an entry is shown to users)")
         else:
-            confs = [
-                _check_channel(chk, eid, i, ch, today) for i, ch in enumerate(channels)
-            ]
+            confs = [_check_channel(chk, eid, i, ch, today) for i, ch in enumerate(channels)]
             ranks = [CONFIDENCE_RANK[c] for c in confs if c is not None]
             if ranks and confidence in CONFIDENCE_RANK and CONFIDENCE_RANK[confidence] < min(ranks):
                 chk.error(

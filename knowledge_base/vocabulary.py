@@ -89,7 +89,29 @@ COUNTRY_NAMES: dict[str, dict[str, str]] = {
 #: ISO 639-1 codes accepted in ``languages`` fields.
 LANGUAGE_CODES: frozenset[str] = frozenset(
     {
-        "id", "en", "ms", "zh", "ar", "vi", "th", "tl", "ja", "ko", "km", "ne", "ta",
-        "hi", "pa", "ur", "pt", "es", "fr", "fa", "ps", "tr", "jv", "su",
+        "id",
+        "en",
+        "ms",
+        "zh",
+        "ar",
+        "vi",
+        "th",
+        "tl",
+        "ja",
+        "ko",
+        "km",
+        "ne",
+        "ta",
+        "hi",
+        "pa",
+        "ur",
+        "pt",
+        "es",
+        "fr",
+        "fa",
+        "ps",
+        "tr",
+        "jv",
+        "su",
     }
 )

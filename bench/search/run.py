@@ -22,12 +22,12 @@ import json
 import logging
 import os
 import random
-import statistics
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:
@@ -44,6 +44,7 @@ from knowledge_base.text import load_glossary  # noqa: E402
 logger = logging.getLogger("bench.search")
 
 QUERIES_FILE = Path(__file__).resolve().parent / "queries.yml"
+HOLDOUT_FILE = Path(__file__).resolve().parent / "queries_holdout.yml"
 TARGET_RECALL = 0.95
 TARGET_P95_REAL_MS = 20.0
 TARGET_P95_SCALE_MS = 30.0
@@ -91,7 +92,13 @@ def evaluate(engine: SearchEngine, queries: list[dict[str, Any]], mode: str) -> 
         for g in [f"lang:{q['lang']}"] + [f"tag:{t}" for t in q.get("tags", [])]:
             groups.setdefault(g, []).append(hit)
         if not hit:
-            misses.append({"q": q["q"], "country": q.get("country"), "top3": [r.entry.id for r in results[:3]]})
+            misses.append(
+                {
+                    "q": q["q"],
+                    "country": q.get("country"),
+                    "top3": [r.entry.id for r in results[:3]],
+                }
+            )
     return {
         "mode": mode,
         "recall_at_3": float(np.mean(hits)),
@@ -102,7 +109,9 @@ def evaluate(engine: SearchEngine, queries: list[dict[str, Any]], mode: str) -> 
     }
 
 
-def latency(engine: SearchEngine, queries: list[dict[str, Any]], mode: str, repeats: int = 3) -> dict[str, float]:
+def latency(
+    engine: SearchEngine, queries: list[dict[str, Any]], mode: str, repeats: int = 3
+) -> dict[str, float]:
     """p50/p95 of one search call (embedding included), in milliseconds."""
     times = []
     for _ in range(repeats):
@@ -110,7 +119,12 @@ def latency(engine: SearchEngine, queries: list[dict[str, Any]], mode: str, repe
             t0 = time.perf_counter()
             engine.search(q["q"], country=q.get("country"), k=3, mode=mode)
             times.append((time.perf_counter() - t0) * 1000)
-    return {"p50_ms": percentile(times, 50), "p95_ms": percentile(times, 95), "max_ms": max(times), "calls": len(times)}
+    return {
+        "p50_ms": percentile(times, 50),
+        "p95_ms": percentile(times, 95),
+        "max_ms": max(times),
+        "calls": len(times),
+    }
 
 
 def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
@@ -133,9 +147,10 @@ def bench_real(queries: list[dict[str, Any]]) -> tuple[dict[str, Any], SearchEng
     vectors, owners = vectors_owners
     (index, kind), faiss_s = timed(lambda: make_faiss_index(vectors))
     dense = DenseIndex(index=index, vectors=vectors, vector_entry=owners, meta={"index_type": kind})
-    engine, bm25_s = timed(lambda: SearchEngine(directory, dense_index=dense))
+    engine, bm25_s = timed(lambda d=dense: SearchEngine(directory, dense_index=d))
     engine.search("warm up", k=1)
     quality = {mode: evaluate(engine, queries, mode) for mode in MODES}
+    holdout = {mode: evaluate(engine, load_queries(HOLDOUT_FILE), mode) for mode in MODES}
     lat = {mode: latency(engine, queries, mode) for mode in MODES}
     return {
         "entries": len(directory),
@@ -146,6 +161,7 @@ def bench_real(queries: list[dict[str, Any]]) -> tuple[dict[str, Any], SearchEng
         "bm25_build_s": bm25_s,
         "index_build_s": embed_s + faiss_s + bm25_s,
         "quality": quality,
+        "holdout": holdout,
         "latency": lat,
     }, engine
 
@@ -176,10 +192,14 @@ def synthetic_directory(base: Directory, n: int, seed: int = 7) -> Directory:
                 reachable_from_anywhere=False,
             )
         )
-    return Directory(entries=tuple(entries), content_hash=f"synthetic-{n}-{seed}", path=Path(f"/synthetic/{n}"))
+    return Directory(
+        entries=tuple(entries), content_hash=f"synthetic-{n}-{seed}", path=Path(f"/synthetic/{n}")
+    )
 
 
-def synthetic_vectors(directory: Directory, pool: int, seed: int = 7) -> tuple[np.ndarray, np.ndarray, float]:
+def synthetic_vectors(
+    directory: Directory, pool: int, seed: int = 7
+) -> tuple[np.ndarray, np.ndarray, float]:
     """Embed ``pool`` distinct entries for real, derive the rest with small noise.
 
     Returns the vectors, their entry positions, and the measured embedding throughput
@@ -201,7 +221,9 @@ def synthetic_vectors(directory: Directory, pool: int, seed: int = 7) -> tuple[n
     return np.ascontiguousarray(vectors, dtype=np.float32), owners, throughput
 
 
-def bench_scale(queries: list[dict[str, Any]], n: int, pool: int, index_types: list[str]) -> dict[str, Any]:
+def bench_scale(
+    queries: list[dict[str, Any]], n: int, pool: int, index_types: list[str]
+) -> dict[str, Any]:
     """Build time, memory and search p95 at n entries for each FAISS index type."""
     import faiss
 
@@ -231,16 +253,20 @@ def bench_scale(queries: list[dict[str, Any]], n: int, pool: int, index_types: l
     for kind in index_types:
         gc.collect()
         before = rss_mb()
-        (index, _), build_s = timed(lambda: make_faiss_index(vectors, index_type=kind))
+        (index, _), build_s = timed(lambda t=kind: make_faiss_index(vectors, index_type=t))
         index_mb = rss_mb() - before
         serial_mb = faiss.serialize_index(index).nbytes / 2**20
         _, got = index.search(qvecs, 10)
-        agreement = float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(truth, got)]))
-        dense = DenseIndex(index=index, vectors=vectors, vector_entry=owners, meta={"index_type": kind})
+        agreement = float(
+            np.mean([len(set(a) & set(b)) / 10 for a, b in zip(truth, got, strict=True)])
+        )
+        dense = DenseIndex(
+            index=index, vectors=vectors, vector_entry=owners, meta={"index_type": kind}
+        )
         if bm25_engine is None:
             gc.collect()
             before_bm25 = rss_mb()
-            bm25_engine, bm25_s = timed(lambda: SearchEngine(directory, dense_index=dense))
+            bm25_engine, bm25_s = timed(lambda d=dense: SearchEngine(directory, dense_index=d))
             out["bm25_build_s"] = bm25_s
             out["bm25_mb"] = rss_mb() - before_bm25
             engine = bm25_engine
@@ -266,7 +292,9 @@ def bench_scale(queries: list[dict[str, Any]], n: int, pool: int, index_types: l
 # -- report ---------------------------------------------------------------------------
 
 
-def report(real: dict[str, Any], scale: dict[str, Any] | None, load: tuple[float, float, float]) -> str:
+def report(
+    real: dict[str, Any], scale: dict[str, Any] | None, load: tuple[float, float, float]
+) -> str:
     """Markdown report."""
     lines = [
         "# Referral search benchmark",
@@ -283,9 +311,29 @@ def report(real: dict[str, Any], scale: dict[str, Any] | None, load: tuple[float
     ]
     for mode in MODES:
         q, lat = real["quality"][mode], real["latency"][mode]
-        lines.append(f"| {mode} | {q['recall_at_3']:.3f} | {q['mrr']:.3f} | {lat['p50_ms']:.1f} | {lat['p95_ms']:.1f} |")
-    lines += ["", "Hybrid recall@3 by group: " + ", ".join(
-        f"{g} {v:.2f}" for g, v in real["quality"]["hybrid"]["groups"].items())]
+        lines.append(
+            f"| {mode} | {q['recall_at_3']:.3f} | {q['mrr']:.3f} | {lat['p50_ms']:.1f} | {lat['p95_ms']:.1f} |"
+        )
+    hold = real["holdout"]
+    lines += [
+        "",
+        f"Held-out set ({hold['hybrid']['n']} queries in bench/search/queries_holdout.yml, not used for tuning):",
+        "",
+        "| mode | recall@3 | MRR@10 |",
+        "|---|---|---|",
+    ]
+    lines += [f"| {m} | {hold[m]['recall_at_3']:.3f} | {hold[m]['mrr']:.3f} |" for m in MODES]
+    if hold["hybrid"]["misses"]:
+        lines += ["", "Held-out hybrid misses:", ""]
+        lines += [
+            f"- `{m['q']}` ({m['country']}): {', '.join(m['top3'])}"
+            for m in hold["hybrid"]["misses"]
+        ]
+    lines += [
+        "",
+        "Hybrid recall@3 by group: "
+        + ", ".join(f"{g} {v:.2f}" for g, v in real["quality"]["hybrid"]["groups"].items()),
+    ]
     misses = real["quality"]["hybrid"]["misses"]
     if misses:
         lines += ["", "Hybrid misses (top 3 shown):", ""]
@@ -314,24 +362,38 @@ def report(real: dict[str, Any], scale: dict[str, Any] | None, load: tuple[float
                 f"| {kind} | {r['build_s']:.1f} | {r['index_mb']:.0f} | {r['recall_at_10_vs_exact']:.3f} | "
                 f"{r['p50_ms']:.1f} | {r['p95_ms']:.1f} |"
             )
-        lines += ["", f"Process memory at the end of the scale run: {scale['rss_total_mb']:.0f} MiB."]
+        lines += [
+            "",
+            f"Process memory at the end of the scale run: {scale['rss_total_mb']:.0f} MiB.",
+        ]
     return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print (and optionally write) the report."""
-    parser = argparse.ArgumentParser(prog="python -m bench.search.run", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.search.run", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--no-scale", action="store_true", help="skip the synthetic scale run")
-    parser.add_argument("--scale", type=int, default=100_000, help="synthetic entries (default 100000)")
-    parser.add_argument("--pool", type=int, default=2000, help="entries embedded for real in the scale run")
-    parser.add_argument("--index-types", default="flat,hnsw,ivf", help="FAISS index types to compare")
+    parser.add_argument(
+        "--scale", type=int, default=100_000, help="synthetic entries (default 100000)"
+    )
+    parser.add_argument(
+        "--pool", type=int, default=2000, help="entries embedded for real in the scale run"
+    )
+    parser.add_argument(
+        "--index-types", default="flat,hnsw,ivf", help="FAISS index types to compare"
+    )
     parser.add_argument("--report", type=Path, help="also write the Markdown report here")
     parser.add_argument("--json", type=Path, default=REPO_ROOT / "var" / "bench" / "search.json")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     queries = load_queries()
     real, _ = bench_real(queries)
-    logger.info("real: %s", {m: (round(q["recall_at_3"], 3), round(q["mrr"], 3)) for m, q in real["quality"].items()})
+    logger.info(
+        "real: %s",
+        {m: (round(q["recall_at_3"], 3), round(q["mrr"], 3)) for m, q in real["quality"].items()},
+    )
     scale = None
     if not args.no_scale:
         scale = bench_scale(queries, args.scale, args.pool, args.index_types.split(","))
@@ -342,10 +404,15 @@ def main(argv: list[str] | None = None) -> int:
         args.report.parent.mkdir(parents=True, exist_ok=True)
         args.report.write_text(text, encoding="utf-8")
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({"real": real, "scale": scale, "load": load}, indent=1, default=str))
+    args.json.write_text(
+        json.dumps({"real": real, "scale": scale, "load": load}, indent=1, default=str)
+    )
     hybrid = real["quality"]["hybrid"]["recall_at_3"]
     if hybrid < TARGET_RECALL:
-        print(f"NOTE: hybrid recall@3 {hybrid:.3f} is below the {TARGET_RECALL} target", file=sys.stderr)
+        print(
+            f"NOTE: hybrid recall@3 {hybrid:.3f} is below the {TARGET_RECALL} target",
+            file=sys.stderr,
+        )
     return 0
 
 

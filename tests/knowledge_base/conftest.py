@@ -60,7 +60,10 @@ def fixed_entries() -> list[dict[str, Any]]:
             kind="emergency_service",
             services=["emergency"],
             name={"id": "Nomor darurat Malaysia 999", "en": "Malaysia emergency number 999"},
-            description={"id": "Polisi dan ambulans untuk bahaya sekarang.", "en": "Police and ambulance for danger now."},
+            description={
+                "id": "Polisi dan ambulans untuk bahaya sekarang.",
+                "en": "Police and ambulance for danger now.",
+            },
             channels=[channel(value="999", e164=None)],
         ),
         entry(
@@ -78,7 +81,10 @@ def fixed_entries() -> list[dict[str, Any]]:
             cities=["Kuala Lumpur", "Selangor"],
             services=["consular_protection", "shelter", "document_help"],
             name={"id": "KBRI Kuala Lumpur", "en": "Embassy of Indonesia, Kuala Lumpur"},
-            description={"id": "Perlindungan WNI, shelter, paspor.", "en": "Protection, shelter, passports."},
+            description={
+                "id": "Perlindungan WNI, shelter, paspor.",
+                "en": "Protection, shelter, passports.",
+            },
             confidence="medium",
             channels=[channel(value="+60 17-668 8032", e164="+60176688032", confidence="medium")],
         ),
@@ -96,7 +102,10 @@ def fixed_entries() -> list[dict[str, Any]]:
             kind="labour_authority",
             services=["wage_claims", "complaints"],
             name={"id": "Dinas Tenaga Kerja Malaysia", "en": "Malaysia Labour Department"},
-            description={"id": "Pengaduan gaji tidak dibayar.", "en": "Complaints about unpaid salary."},
+            description={
+                "id": "Pengaduan gaji tidak dibayar.",
+                "en": "Complaints about unpaid salary.",
+            },
             channels=[channel(value="03-8000 8000", e164="+60380008000")],
         ),
         entry(
@@ -105,7 +114,10 @@ def fixed_entries() -> list[dict[str, Any]]:
             countries=["SG"],
             services=["shelter"],
             name={"id": "Rumah aman Singapura", "en": "Singapore safe house"},
-            description={"id": "Tempat tinggal aman bagi PRT yang kabur.", "en": "Safe place to stay for domestic workers who ran away."},
+            description={
+                "id": "Tempat tinggal aman bagi PRT yang kabur.",
+                "en": "Safe place to stay for domestic workers who ran away.",
+            },
         ),
         entry(
             "national-hotline",
@@ -114,7 +126,10 @@ def fixed_entries() -> list[dict[str, Any]]:
             reachable_from_anywhere=True,
             services=["consular_protection", "complaints", "wage_claims"],
             name={"id": "Hotline nasional PMI", "en": "National migrant worker hotline"},
-            description={"id": "Pengaduan PMI dari mana saja, termasuk gaji.", "en": "Complaints from migrant workers anywhere, including wages."},
+            description={
+                "id": "Pengaduan PMI dari mana saja, termasuk gaji.",
+                "en": "Complaints from migrant workers anywhere, including wages.",
+            },
         ),
         entry(
             "id-legal-ngo",
@@ -122,7 +137,10 @@ def fixed_entries() -> list[dict[str, Any]]:
             countries=["ID"],
             services=["legal_aid"],
             name={"id": "LBH Jakarta", "en": "Jakarta Legal Aid"},
-            description={"id": "Bantuan hukum gratis di Jakarta.", "en": "Free legal aid in Jakarta."},
+            description={
+                "id": "Bantuan hukum gratis di Jakarta.",
+                "en": "Free legal aid in Jakarta.",
+            },
         ),
     ]
 
@@ -131,7 +149,11 @@ def write_directory(folder: Path, files: dict[str, Any]) -> Path:
     """Write ``{file name: document}`` (documents dumped as YAML, strings written as is)."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, document in files.items():
-        text = document if isinstance(document, str) else yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
+        text = (
+            document
+            if isinstance(document, str)
+            else yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
+        )
         (folder / name).write_text(text, encoding="utf-8")
     return folder
 
@@ -140,9 +162,13 @@ def write_directory(folder: Path, files: dict[str, Any]) -> Path:
 def make_directory(tmp_path: Path) -> Callable[..., Path]:
     """Write a directory folder from entries (one file) or a mapping of files."""
 
-    def make(entries: list[dict[str, Any]] | None = None, files: dict[str, Any] | None = None) -> Path:
+    def make(
+        entries: list[dict[str, Any]] | None = None, files: dict[str, Any] | None = None
+    ) -> Path:
         folder = tmp_path / "directory"
-        return write_directory(folder, files if files is not None else {"test.yml": {"entries": entries or []}})
+        return write_directory(
+            folder, files if files is not None else {"test.yml": {"entries": entries or []}}
+        )
 
     return make
 

@@ -19,7 +19,9 @@ from tests.knowledge_base.conftest import REPO_ROOT
 
 def _reference_dir() -> Path | None:
     candidates = [
-        Path(os.environ["LENTERA_SHARED_DIR"]) / "reference" if os.environ.get("LENTERA_SHARED_DIR") else None,
+        Path(os.environ["LENTERA_SHARED_DIR"]) / "reference"
+        if os.environ.get("LENTERA_SHARED_DIR")
+        else None,
         REPO_ROOT.parent / "shared" / "reference",
         Path("/work/shared/reference"),
     ]
@@ -30,13 +32,16 @@ def _reference_dir() -> Path | None:
 
 
 REFERENCE = _reference_dir()
-pytestmark = pytest.mark.skipif(REFERENCE is None, reason="shared/reference not found beside the repository")
+pytestmark = pytest.mark.skipif(
+    REFERENCE is None, reason="shared/reference not found beside the repository"
+)
 
 
 def _reference_text() -> str:
     assert REFERENCE is not None
     return "\n".join(
-        (REFERENCE / name).read_text(encoding="utf-8") for name in ("referral_facts.yaml", "emergency_numbers.yaml")
+        (REFERENCE / name).read_text(encoding="utf-8")
+        for name in ("referral_facts.yaml", "emergency_numbers.yaml")
     )
 
 
@@ -48,7 +53,9 @@ def test_every_organisation_is_in_the_directory_or_explained() -> None:
     assert REFERENCE is not None
     facts = yaml.safe_load((REFERENCE / "referral_facts.yaml").read_text(encoding="utf-8"))
     ids = {o["id"] for o in facts["organisations"]}
-    omitted = yaml.safe_load((PACKAGE_DIR / "omitted.yml").read_text(encoding="utf-8"))["organisations"]
+    omitted = yaml.safe_load((PACKAGE_DIR / "omitted.yml").read_text(encoding="utf-8"))[
+        "organisations"
+    ]
     directory = load_directory()
     missing = sorted(i for i in ids if i not in directory and i not in omitted)
     assert missing == []
@@ -86,5 +93,7 @@ def test_every_number_email_and_site_appears_in_the_references() -> None:
 
 def test_every_source_url_appears_in_the_references() -> None:
     text = _reference_text().replace("\\\\", "\\")
-    missing = sorted({(e.id, url) for e in load_directory() for url in e.sources if url not in text})
+    missing = sorted(
+        {(e.id, url) for e in load_directory() for url in e.sources if url not in text}
+    )
     assert missing == []

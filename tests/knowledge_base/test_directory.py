@@ -50,13 +50,23 @@ def test_emergency_contacts_best_confirmed_first(fixed_dir: Path) -> None:
     assert emergency_contacts(d, "ZZ") == []
 
 
-def test_low_confidence_is_never_the_first_emergency_contact(make_directory: Callable[..., Path]) -> None:
+def test_low_confidence_is_never_the_first_emergency_contact(
+    make_directory: Callable[..., Path],
+) -> None:
     weak = entry(
-        "weak", kind="emergency_service", services=["emergency"], confidence="low",
+        "weak",
+        kind="emergency_service",
+        services=["emergency"],
+        confidence="low",
         channels=[channel(value="112", e164=None, confidence="low")],
     )
-    strong = entry("strong", kind="emergency_service", services=["emergency"], confidence="medium",
-                   channels=[channel(value="999", e164=None, confidence="medium")])
+    strong = entry(
+        "strong",
+        kind="emergency_service",
+        services=["emergency"],
+        confidence="medium",
+        channels=[channel(value="999", e164=None, confidence="medium")],
+    )
     d = load_directory(make_directory([weak, strong]))
     assert [e.id for e in emergency_contacts(d, "MY")] == ["strong", "weak"]
     only_weak = load_directory(make_directory([weak]))
@@ -84,7 +94,24 @@ def test_shipped_directory_helpers() -> None:
     assert [e.id for e in mission_contacts(d, "MY", "Kota Kinabalu")][0] == "kjri-kota-kinabalu"
     assert [e.id for e in mission_contacts(d, "HK")] == ["kjri-hong-kong"]
     assert [e.id for e in mission_contacts(d, "MO")] == ["kjri-hong-kong"]
-    for code in ("MY", "SG", "HK", "TW", "SA", "AE", "QA", "KW", "OM", "BH", "BN", "KR", "JP", "JO", "KH", "ID"):
+    for code in (
+        "MY",
+        "SG",
+        "HK",
+        "TW",
+        "SA",
+        "AE",
+        "QA",
+        "KW",
+        "OM",
+        "BH",
+        "BN",
+        "KR",
+        "JP",
+        "JO",
+        "KH",
+        "ID",
+    ):
         contacts = emergency_contacts(d, code)
         assert contacts, code
         assert contacts[0].confidence != "low", code
@@ -99,8 +126,19 @@ def test_services_for_problem() -> None:
     assert services_for_problem("emergency") == ["emergency"]
     assert services_for_problem("weather") == []
     for problem in (
-        "abuse", "unpaid_wages", "document_withheld", "trafficking", "recruitment_fraud", "overwork",
-        "health_problem", "detention", "go_home", "missing_person", "embassy", "legal_aid", "shelter",
+        "abuse",
+        "unpaid_wages",
+        "document_withheld",
+        "trafficking",
+        "recruitment_fraud",
+        "overwork",
+        "health_problem",
+        "detention",
+        "go_home",
+        "missing_person",
+        "embassy",
+        "legal_aid",
+        "shelter",
         "emergency",
     ):
         services = services_for_problem(problem)

@@ -16,10 +16,12 @@ def render_one(make_directory: Callable[..., Path], raw: dict, lang: str, **kw: 
 
 
 def test_phone_gets_tel_link_and_whatsapp_gets_wa_me(make_directory: Callable[..., Path]) -> None:
-    raw = entry(channels=[
-        channel(),
-        channel(type="whatsapp", value="+62 811-8080-141", e164="+628118080141"),
-    ])
+    raw = entry(
+        channels=[
+            channel(),
+            channel(type="whatsapp", value="+62 811-8080-141", e164="+628118080141"),
+        ]
+    )
     text = render_one(make_directory, raw, "en")
     assert "tel:+60123456789" in text
     assert "https://wa.me/628118080141" in text
@@ -36,17 +38,26 @@ def test_same_number_phone_and_whatsapp_share_a_line(make_directory: Callable[..
 
 
 def test_short_codes_dial_locally(make_directory: Callable[..., Path]) -> None:
-    d = load_directory(make_directory([entry(channels=[channel(value="999", e164=None), channel(value="#8008", e164=None)])]))
+    d = load_directory(
+        make_directory(
+            [entry(channels=[channel(value="999", e164=None), channel(value="#8008", e164=None)])]
+        )
+    )
     links = [tel_link(c) for c in d.entries[0].channels]
     assert links == ["tel:999", "tel:%238008"]
     assert wa_link(d.entries[0].channels[0]) is None
 
 
-def test_low_confidence_channel_gets_verify_note_and_goes_last(make_directory: Callable[..., Path]) -> None:
-    raw = entry(confidence="medium", channels=[
-        channel(value="+60 11-111 1111", e164="+60111111111", confidence="low"),
-        channel(value="+60 12-222 2222", e164="+60122222222", confidence="medium"),
-    ])
+def test_low_confidence_channel_gets_verify_note_and_goes_last(
+    make_directory: Callable[..., Path],
+) -> None:
+    raw = entry(
+        confidence="medium",
+        channels=[
+            channel(value="+60 11-111 1111", e164="+60111111111", confidence="low"),
+            channel(value="+60 12-222 2222", e164="+60122222222", confidence="medium"),
+        ],
+    )
     text_id = render_one(make_directory, raw, "id")
     lines = [line for line in text_id.splitlines() if line.startswith("- ")]
     assert "+60122222222" in lines[0] and "(!)" in lines[1]
@@ -60,8 +71,12 @@ def test_no_verify_note_without_low_channels(make_directory: Callable[..., Path]
 
 
 def test_max_channels_and_hours_and_languages(make_directory: Callable[..., Path]) -> None:
-    chans = [channel(value=f"+60 12-000 000{i}", e164=f"+6012000000{i}", hours="24/7") for i in range(5)]
-    text = render_one(make_directory, entry(channels=chans, languages=["id", "en"]), "en", max_channels=2)
+    chans = [
+        channel(value=f"+60 12-000 000{i}", e164=f"+6012000000{i}", hours="24/7") for i in range(5)
+    ]
+    text = render_one(
+        make_directory, entry(channels=chans, languages=["id", "en"]), "en", max_channels=2
+    )
     assert sum(1 for line in text.splitlines() if line.startswith("- ")) == 2
     assert "Hours: 24/7" in text
     assert "Languages: Indonesian, English" in text

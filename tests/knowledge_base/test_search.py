@@ -27,15 +27,23 @@ def test_country_filter_keeps_local_and_anywhere_entries(engine: SearchEngine, m
 def test_anywhere_entries_rank_after_equally_relevant_local_ones(
     make_directory: Callable[..., Path], with_model: Any
 ) -> None:
-    same = {"services": ["shelter"], "name": {"id": "Rumah aman", "en": "Safe house"},
-            "description": {"id": "Tempat tinggal aman.", "en": "Safe place to stay."}}
-    folder = make_directory([
-        entry("global-one", countries=["ID"], reachable_from_anywhere=True, **same),
-        entry("local-one", countries=["MY"], **same),
-    ])
+    same = {
+        "services": ["shelter"],
+        "name": {"id": "Rumah aman", "en": "Safe house"},
+        "description": {"id": "Tempat tinggal aman.", "en": "Safe place to stay."},
+    }
+    folder = make_directory(
+        [
+            entry("global-one", countries=["ID"], reachable_from_anywhere=True, **same),
+            entry("local-one", countries=["MY"], **same),
+        ]
+    )
     engine = SearchEngine(load_directory(folder))
     for mode in ("hybrid", "lexical", "dense"):
-        assert result_ids(engine.search("safe house", country="MY", k=2, mode=mode)) == ["local-one", "global-one"]
+        assert result_ids(engine.search("safe house", country="MY", k=2, mode=mode)) == [
+            "local-one",
+            "global-one",
+        ]
 
 
 def test_service_filter(engine: SearchEngine) -> None:
@@ -65,7 +73,9 @@ def test_unknown_country_still_gets_anywhere_entries(engine: SearchEngine) -> No
         ("pengacara gratis", "ID", "id-legal-ngo"),
     ],
 )
-def test_ranking_on_fixed_directory(engine: SearchEngine, query: str, country: str | None, expected: str) -> None:
+def test_ranking_on_fixed_directory(
+    engine: SearchEngine, query: str, country: str | None, expected: str
+) -> None:
     assert result_ids(engine.search(query, country=country, k=3))[0] == expected
 
 

@@ -48,21 +48,37 @@ def test_valid_entry_has_no_errors(make_directory: Callable[..., Path]) -> None:
         ({"channels": [channel(e164="0123456789")]}, "not a valid E.164 number"),
         ({"channels": [channel(type="whatsapp", e164=None)]}, "WhatsApp channel needs its e164"),
         ({"channels": [channel(type="fax")]}, "type 'fax' is not one of"),
-        ({"channels": [channel(type="web", value="www.example.org", e164=None)]}, "is not an http(s) URL"),
-        ({"channels": [channel(type="email", value="someone at example", e164=None)]}, "is not an email address"),
+        (
+            {"channels": [channel(type="web", value="www.example.org", e164=None)]},
+            "is not an http(s) URL",
+        ),
+        (
+            {"channels": [channel(type="email", value="someone at example", e164=None)]},
+            "is not an email address",
+        ),
         ({"channels": [channel(type="email", value="a@example.org")]}, "e164 is only for phone"),
         ({"channels": [channel(sources=[])]}, "channel 1 (phone) has no source"),
         ({"channels": [channel(sources=["unidentified GitHub file"])]}, "is not an http(s) URL"),
         ({"channels": [channel(confidence="sure")]}, "confidence 'sure'"),
         ({"channels": [channel(source_date="March 2020")]}, "not YYYY, YYYY-MM or YYYY-MM-DD"),
-        ({"channels": [channel(confidence="low")], "confidence": "high"}, "higher than its best channel"),
-        ({"channels": [{"type": "phone", "value": "999", "confidence": "high"}]}, "missing 'sources'"),
+        (
+            {"channels": [channel(confidence="low")], "confidence": "high"},
+            "higher than its best channel",
+        ),
+        (
+            {"channels": [{"type": "phone", "value": "999", "confidence": "high"}]},
+            "missing 'sources'",
+        ),
     ],
 )
 def test_broken_entry_is_rejected_with_message(
     make_directory: Callable[..., Path], overrides: dict[str, Any], expected: str
 ) -> None:
-    errors = errors_of(make_directory([entry("broken-one", **overrides) if "id" not in overrides else entry(**overrides)]))
+    errors = errors_of(
+        make_directory(
+            [entry("broken-one", **overrides) if "id" not in overrides else entry(**overrides)]
+        )
+    )
     assert errors, "expected an error"
     assert any(expected in e for e in errors), errors
     assert all("test.yml" in e for e in errors)
@@ -71,11 +87,15 @@ def test_broken_entry_is_rejected_with_message(
 def test_missing_field_is_named(make_directory: Callable[..., Path]) -> None:
     raw = entry("no-cost")
     del raw["cost"]
-    assert any("no-cost: missing required field 'cost'" in e for e in errors_of(make_directory([raw])))
+    assert any(
+        "no-cost: missing required field 'cost'" in e for e in errors_of(make_directory([raw]))
+    )
 
 
 def test_duplicate_id_across_files_names_both(make_directory: Callable[..., Path]) -> None:
-    folder = make_directory(files={"a.yml": {"entries": [entry("same")]}, "b.yml": {"entries": [entry("same")]}})
+    folder = make_directory(
+        files={"a.yml": {"entries": [entry("same")]}, "b.yml": {"entries": [entry("same")]}}
+    )
     errors = errors_of(folder)
     assert any("b.yml: same: duplicate id (first defined in" in e and "a.yml" in e for e in errors)
 
@@ -121,7 +141,9 @@ def test_cli_validate_fails_on_broken_file(
     assert "bad-phone" in err and "E.164" in err
 
 
-def test_cli_validate_passes_good_file(make_directory: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_validate_passes_good_file(
+    make_directory: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["--directory", str(make_directory([entry()])), "validate"]) == 0
     assert "0 error(s)" in capsys.readouterr().out
 
