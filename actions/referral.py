@@ -61,7 +61,9 @@ def referral_entries(
         found += mission_contacts(directory, country, city)
     text = query or topic.replace("_", " ")
     for service in services_for_problem(topic):
-        for result in search(text, country=country, service=service, lang=lang, k=SEARCH_DEPTH):
+        for result in search(
+            text, country=country, service=service, lang=lang, k=SEARCH_DEPTH, directory=directory
+        ):
             if result.entry not in found:
                 found.append(result.entry)
         if len(found) >= SEARCH_DEPTH:

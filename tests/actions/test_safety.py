@@ -1,3 +1,4 @@
+import pytest
 from rasa_sdk.events import SlotSet
 
 from actions.safety import ActionEmergency
@@ -36,3 +37,21 @@ def test_country_inferred_from_city(dispatcher, texts):
 def test_replies_in_english_when_language_is_english(dispatcher, texts):
     run(dispatcher, text="help", slots={"language": "en"})
     assert "Which country" in texts()[-1]
+
+
+def test_broken_directory_still_gives_national_hotlines(tmp_path, monkeypatch, dispatcher, texts):
+    import shutil
+
+    from actions import contacts
+    from knowledge_base.directory import DEFAULT_DIR, DirectoryError, load_directory
+
+    for file in DEFAULT_DIR.glob("*.yml"):
+        shutil.copy(file, tmp_path / file.name)
+    broken = next(p for p in tmp_path.glob("*.yml") if p.name != "indonesia.yml")
+    broken.write_text(broken.read_text() + "\n  - id: BROKEN ENTRY\n")
+    monkeypatch.setattr(contacts, "DIRECTORY_PATH", tmp_path)
+    monkeypatch.setattr(contacts, "_last_good", [])
+    with pytest.raises(DirectoryError):
+        load_directory(tmp_path)
+    run(dispatcher, text="tolong")
+    assert KEMLU_HOTLINE in texts()[0]
