@@ -100,15 +100,21 @@ class Channels:
             await asyncio.sleep(0.05)
         return last
 
-    async def turn(self, channel: str, text: str, expected: int) -> float:
-        """One fresh conversation, one turn; seconds until the ``expected``-th reply."""
+    async def turn(self, channel: str, text: str, expected: int) -> tuple[float, float]:
+        """One fresh conversation, one turn.
+
+        Returns:
+            Seconds until the ``expected``-th reply reached the fake (REST: until the
+            response), and seconds until the webhook answered.
+        """
         user = self.new_user()
         start = time.time()
         status = await self.send(channel, user, text)
+        acked = time.time() - start
         if status != 200:
             raise RuntimeError(f"{channel} webhook answered {status}")
         if channel == "rest":
-            return time.time() - start
+            return acked, acked
         if not await self.wait_for_replies(channel, user, expected, timeout=60):
             raise RuntimeError(f"{channel}: reply missing")
-        return self.arrival_times(channel, user)[expected - 1] - start
+        return self.arrival_times(channel, user)[expected - 1] - start, acked

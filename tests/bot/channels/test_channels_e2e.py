@@ -81,14 +81,16 @@ def e2e(tmp_path_factory) -> Iterator[E2E]:
     whatsapp = FakeWhatsApp().start()
     env = {**telegram.channel_env(TG_SECRET), **whatsapp.channel_env(WA_SECRET)}
     model = os.environ.get("LENTERA_CHANNEL_TEST_MODEL")  # a small model while developing
-    original = stack_module.ensure_model
+    import bot.stack.processes as processes
+
+    original = processes.ensure_model
     if model:
-        stack_module.ensure_model = lambda: Path(model)
+        processes.ensure_model = lambda: Path(model)
     try:
         with stack_module.running_stack(tmp_path_factory.mktemp("channels"), env) as stack:
             yield E2E(stack, telegram, whatsapp)
     finally:
-        stack_module.ensure_model = original
+        processes.ensure_model = original
         telegram.stop()
         whatsapp.stop()
 
