@@ -61,6 +61,7 @@ class TelegramInput(InputChannel):
         self.worker: InboxWorker | None = None
         self._app: Any = None
         self._on_new_message: Callable[[UserMessage], Awaitable[Any]] | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
         if settings.telegram is None:
             logger.info("Telegram channel disabled: TELEGRAM_BOT_TOKEN is not set")
             return
@@ -200,7 +201,12 @@ class TelegramInput(InputChannel):
             logger.info("Recovered Telegram message was already handled; not repeated")
             return
         if payload.get("callback_query_id"):
-            await self.sender.answer_callback(payload["callback_query_id"])
+            # Stops the button's spinner; best effort, the turn does not wait for it.
+            task = asyncio.get_running_loop().create_task(
+                self.sender.answer_callback(payload["callback_query_id"])
+            )
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
         output = TelegramOutput(self.sender)
         if payload["kind"] == "unsupported":
             language = await tracker_language(self._app, row.sender_id) or payload.get("language")

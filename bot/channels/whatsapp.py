@@ -75,6 +75,7 @@ class WhatsAppInput(InputChannel):
         self.worker: InboxWorker | None = None
         self._app: Any = None
         self._on_new_message: Callable[[UserMessage], Awaitable[Any]] | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
         if settings.whatsapp is None:
             logger.info("WhatsApp channel disabled: WHATSAPP_ACCESS_TOKEN and friends are not set")
             return
@@ -97,6 +98,11 @@ class WhatsAppInput(InputChannel):
     def get_output_channel(self) -> OutputChannel | None:
         """Output channel for messages sent outside a webhook request (caseworker replies)."""
         return WhatsAppOutput(self.sender, proactive=True) if self.sender is not None else None
+
+    def _background(self, coro: Any) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     def _bind(self, app: Any) -> None:
         self._app = app
@@ -246,7 +252,8 @@ class WhatsAppInput(InputChannel):
         ):
             logger.info("Recovered WhatsApp message was already handled; not repeated")
             return
-        await self.sender.mark_read(payload["wamid"])
+        # Best effort and off the critical path: the turn does not wait for the receipt.
+        self._background(self.sender.mark_read(payload["wamid"]))
         output = WhatsAppOutput(self.sender)
         if payload["kind"] == "unsupported":
             language = await tracker_language(self._app, row.sender_id) or payload.get("language")

@@ -72,4 +72,7 @@ class Harness:
         worker = getattr(self.channel, "worker", None)
         if worker is not None:
             await worker.drain()
+        tasks = list(getattr(self.channel, "_tasks", ()))
+        if tasks:
+            await asyncio.wait(tasks, timeout=10)
         await asyncio.sleep(0)
