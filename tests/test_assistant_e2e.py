@@ -42,7 +42,7 @@ def test_language_switch_with_a_button(rasa_stack: RasaStack) -> None:
     rasa_stack.rest(sender, "halo")
     reply = texts(rasa_stack.rest(sender, '/choose_language{"language": "en"}'))
     assert "I will write in English" in reply
-    assert "Which country" in texts(rasa_stack.rest(sender, "/want_to_go_home"))
+    assert "Are you safe right now?" in texts(rasa_stack.rest(sender, "/want_to_go_home"))
 
 
 def test_emergency_in_the_middle_of_a_form_gets_contacts_first(rasa_stack: RasaStack) -> None:

@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 GAZETTEER_PATH = Path(__file__).with_name("places.yml")
 FUZZY_MIN_LENGTH = 6
 FUZZY_CUTOFF = 0.84
+SHORT_MESSAGE_TOKENS = 3
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,11 @@ class Gazetteer:
         for token in doc:
             word = token.lower_
             if token.i in taken or len(word) < FUZZY_MIN_LENGTH or not word.isalpha():
+                continue
+            # A misspelt place counts only where a place is expected: after "di", "in", ...
+            # or as (nearly) the whole message. "tawaran" (an offer) is not Taiwan.
+            previous = doc[token.i - 1].lower_ if token.i > 0 else ""
+            if previous not in self.locatives and len(doc) > SHORT_MESSAGE_TOKENS:
                 continue
             close = difflib.get_close_matches(word, self.single_forms, n=1, cutoff=FUZZY_CUTOFF)
             if close and close[0] not in self.needs_locative:

@@ -48,3 +48,14 @@ def test_normalise_and_city_country():
     assert g.normalise("city", "kl") == "Kuala Lumpur"
     assert g.country_of_city("Jeddah") == "SA"
     assert g.country_of_city("Atlantis") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kena tipu tawaran kerja di jepang",  # "tawaran" is an offer, not Taiwan
+        "nomor kedutaan indonesia",  # the embassy of Indonesia, not a place
+    ],
+)
+def test_no_false_places(text):
+    assert ("country", "TW") not in places(text) and ("country", "ID") not in places(text)
