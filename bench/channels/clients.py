@@ -87,9 +87,10 @@ class Channels:
             await asyncio.sleep(0.005)
         return False
 
-    async def settle(self, channel: str, user: int, quiet: float = 1.5, timeout: float = 60) -> int:
-        """Wait until replies to ``user`` stop arriving; return their number."""
+    async def settle(self, channel: str, user: int, quiet: float = 3.0, timeout: float = 90) -> int:
+        """Wait for a first reply, then until replies stop arriving; return their number."""
         deadline = time.monotonic() + timeout
+        await self.wait_for_replies(channel, user, 1, timeout)
         last, since = -1, time.monotonic()
         while time.monotonic() < deadline:
             now = len(self.arrival_times(channel, user))

@@ -57,8 +57,8 @@ async def soak(
         *(_conversation(channels, channel, u, deadline, sent[u], waits) for u in users)
     )
     elapsed = time.monotonic() - started
-    for user in users:  # let the last turns finish
-        await channels.settle(channel, user, quiet=1.0, timeout=60)
+    # Let the last turns finish.
+    await asyncio.gather(*(channels.settle(channel, u, quiet=3.0, timeout=120) for u in users))
     lost = crosstalk = missing_replies = out_of_order = replies = 0
     for user in users:
         platform_id = channels.chat_id(user) if channel == "telegram" else channels.wa_id(user)

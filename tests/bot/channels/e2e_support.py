@@ -136,8 +136,9 @@ def wait_until(predicate: Callable[[], bool], timeout: float, interval: float = 
 
 
 def wait_quiet(count: Callable[[], int], quiet: float = 1.5, timeout: float = 60.0) -> int:
-    """Wait until ``count()`` stops changing for ``quiet`` seconds; return it."""
+    """Wait for a first item, then until ``count()`` stops changing for ``quiet`` s; return it."""
     deadline = time.monotonic() + timeout
+    wait_until(lambda: count() > 0, timeout)
     last, since = count(), time.monotonic()
     while time.monotonic() < deadline:
         time.sleep(0.1)

@@ -54,7 +54,11 @@ class E2E:
     def telegram_post(self, update: dict, secret: str | None = TG_SECRET, **kw) -> httpx.Response:
         headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
         return httpx.post(
-            f"{self.stack.rasa_url}/webhooks/telegram/webhook", json=update, headers=headers, **kw
+            f"{self.stack.rasa_url}/webhooks/telegram/webhook",
+            json=update,
+            headers=headers,
+            timeout=30,
+            **kw,
         )
 
     def whatsapp_post(
@@ -67,7 +71,10 @@ class E2E:
         elif signature is not None:
             headers["X-Hub-Signature-256"] = signature
         return httpx.post(
-            f"{self.stack.rasa_url}/webhooks/whatsapp/webhook", content=body, headers=headers
+            f"{self.stack.rasa_url}/webhooks/whatsapp/webhook",
+            content=body,
+            headers=headers,
+            timeout=30,
         )
 
     def tracker_of(self, channel: str, user_id: str | int) -> dict:
@@ -96,12 +103,12 @@ def e2e(tmp_path_factory) -> Iterator[E2E]:
 
 
 def _settle_telegram(e2e: E2E, chat: int) -> list:
-    wait_quiet(lambda: len(telegram_delivered(e2e.telegram, chat)), quiet=1.5, timeout=60)
+    wait_quiet(lambda: len(telegram_delivered(e2e.telegram, chat)), quiet=3.0, timeout=90)
     return telegram_delivered(e2e.telegram, chat)
 
 
 def _settle_whatsapp(e2e: E2E, wa_id: str) -> list:
-    wait_quiet(lambda: len(whatsapp_delivered(e2e.whatsapp, wa_id)), quiet=1.5, timeout=60)
+    wait_quiet(lambda: len(whatsapp_delivered(e2e.whatsapp, wa_id)), quiet=3.0, timeout=90)
     return whatsapp_delivered(e2e.whatsapp, wa_id)
 
 
@@ -170,7 +177,9 @@ def test_hostile_text_gets_a_sane_reply_on_both_channels(e2e, text):
     for delivered in (_settle_telegram(e2e, chat), _settle_whatsapp(e2e, wa_id)):
         assert delivered and all(0 < len(t) <= 4096 for t, _ in delivered)
     assert (
-        httpx.get(f"{e2e.stack.rasa_url}/status", params={"token": e2e.stack.token}).status_code
+        httpx.get(
+            f"{e2e.stack.rasa_url}/status", params={"token": e2e.stack.token}, timeout=30
+        ).status_code
         == 200
     )
 
