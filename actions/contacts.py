@@ -83,8 +83,11 @@ def emergency_reply(
 def national_reply(directory: Directory, lang: str) -> str:
     """The national hotlines as one message (used whenever nothing local is known)."""
     hotlines = _usable(national_hotlines(directory))[:2]
-    return text("national_hotlines", lang) + "".join(
-        "\n\n" + render_entry(entry, lang) for entry in hotlines
+    # The header and the first hotline stay in one message: channels split on blank lines.
+    return (
+        text("national_hotlines", lang)
+        + "\n"
+        + "\n\n".join(render_entry(entry, lang) for entry in hotlines)
     )
 
 

@@ -87,7 +87,9 @@ def merge_place_entities(text: str, entities: list[dict[str, Any]]) -> list[dict
         value = places.normalise(entity["entity"], str(entity.get("value", "")))
         if value is None:
             value = places.normalise(entity["entity"], text[entity["start"] : entity["end"]])
-        if value is not None:
+        # Indonesia is where people come from and go back to; only the gazetteer, which
+        # reads the words around it, decides when it is where someone is.
+        if value is not None and value != "ID":
             merged.append({**entity, "value": value})
     return merged
 
