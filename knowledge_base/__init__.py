@@ -3,8 +3,8 @@
 Public API (used by ``actions/referral.py``)::
 
     from knowledge_base.directory import (
-        load_directory, emergency_contacts, mission_contacts, national_hotlines,
-        services_for_problem,
+        load_directory, safe_directory, emergency_contacts, mission_contacts,
+        national_hotlines, services_for_problem,
     )
     from knowledge_base.render import render_entry
     from knowledge_base.search import search
@@ -21,6 +21,7 @@ __all__ = [
     "load_directory",
     "mission_contacts",
     "national_hotlines",
+    "safe_directory",
     "services_for_problem",
 ]
 
@@ -33,5 +34,6 @@ from knowledge_base.directory import (
     load_directory,
     mission_contacts,
     national_hotlines,
+    safe_directory,
     services_for_problem,
 )

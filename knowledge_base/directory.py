@@ -174,12 +174,14 @@ class Directory:
             when it changes.
         path: Where the directory was loaded from.
         warnings: Non-fatal validation findings (stale entries, undated sources).
+        errors: Errors of entries left out by a non-strict load (empty when strict).
     """
 
     entries: tuple[Entry, ...]
     content_hash: str
     path: Path
     warnings: tuple[Issue, ...] = ()
+    errors: tuple[Issue, ...] = ()
     _by_id: Mapping[str, Entry] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -373,19 +375,24 @@ _CACHE: dict[tuple[str, str], Directory] = {}
 _CACHE_LOCK = threading.Lock()
 
 
-def load_directory(path: Path = DEFAULT_DIR, *, today: dt.date | None = None) -> Directory:
+def load_directory(
+    path: Path = DEFAULT_DIR, *, today: dt.date | None = None, strict: bool = True
+) -> Directory:
     """Load and validate the directory, cached per path and content hash.
 
     Args:
         path: A folder of ``*.yml`` files (files starting with ``_`` are skipped) or one file.
         today: Reference date for staleness warnings (tests).
+        strict: Raise on any error (default). With ``False``, broken entries (and files
+            that do not parse) are left out and the rest is returned; their errors are in
+            :attr:`Directory.errors`.
 
     Returns:
         The directory.
 
     Raises:
-        DirectoryError: If a file cannot be read or parsed, or an entry is broken; the
-            message names the file and entry id of every error.
+        DirectoryError: In strict mode, if a file cannot be read or parsed, or an entry is
+            broken; the message names the file and entry id of every error.
     """
     path = Path(path)
     files = _read_files(path)
@@ -393,25 +400,76 @@ def load_directory(path: Path = DEFAULT_DIR, *, today: dt.date | None = None) ->
     key = (str(path.resolve()), digest)
     with _CACHE_LOCK:
         cached = _CACHE.get(key)
-    if cached is not None and today is None:
+    if cached is not None and today is None and (strict is False or not cached.errors):
         return cached
     issues, raws = _check_files(files, today=today)
     errors = [i for i in issues if i.severity == "error"]
-    if errors:
+    if errors and strict:
         shown = "\n".join(f"  {e}" for e in errors[:20])
         more = f"\n  ... and {len(errors) - 20} more" if len(errors) > 20 else ""
         raise DirectoryError(
             f"referral directory {path} has {len(errors)} error(s):\n{shown}{more}", errors
         )
+    if errors:
+        broken = {(i.file, i.entry_id) for i in errors}
+        kept: list[tuple[str, dict[str, Any]]] = []
+        seen_ids: set[str] = set()
+        for name, raw in raws:
+            eid = raw.get("id")
+            if (name, eid) in broken or (name, None) in broken or eid in seen_ids:
+                continue
+            seen_ids.add(str(eid))
+            kept.append((name, raw))
+        raws = kept
     entries = tuple(_build_entry(raw, name) for name, raw in raws)
     warnings = tuple(i for i in issues if i.severity == "warning")
-    directory = Directory(entries=entries, content_hash=digest, path=path, warnings=warnings)
+    directory = Directory(
+        entries=entries,
+        content_hash=digest,
+        path=path,
+        warnings=warnings,
+        errors=tuple(errors),
+    )
     logger.debug(
         "Loaded %s directory entries from %s (%s warnings)", len(entries), path, len(warnings)
     )
     if today is None:
         with _CACHE_LOCK:
             _CACHE[key] = directory
+    return directory
+
+
+_LAST_GOOD: dict[str, Directory] = {}
+
+
+def safe_directory(path: Path = DEFAULT_DIR) -> Directory:
+    """Return the directory for the bot, never raising because of a broken file.
+
+    A valid directory is returned (and remembered) as is. When an NGO admin's edit broke a
+    file, the error is logged (file and entry id only) and the last valid directory loaded
+    by this process is returned; without one, the valid entries are loaded and the broken
+    ones left out. So the assistant can always answer, at least with the national hotlines.
+
+    Args:
+        path: The directory folder or file.
+
+    Returns:
+        A directory (possibly partial).
+    """
+    key = str(Path(path).resolve())
+    try:
+        directory = load_directory(path)
+    except DirectoryError as exc:
+        logger.error("Referral directory has errors; using the last valid one: %s", exc)
+        last = _LAST_GOOD.get(key)
+        if last is not None:
+            return last
+        try:
+            return load_directory(path, strict=False)
+        except DirectoryError as exc2:
+            logger.error("Referral directory cannot be read: %s", exc2)
+            return Directory(entries=(), content_hash="empty", path=Path(path), errors=exc2.issues)
+    _LAST_GOOD[key] = directory
     return directory
 
 

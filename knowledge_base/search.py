@@ -16,6 +16,7 @@ directory content, so after warm-up a search takes milliseconds.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
 from collections.abc import Sequence
@@ -24,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from knowledge_base.directory import DEFAULT_DIR, Directory, Entry, load_directory
+from knowledge_base.directory import DEFAULT_DIR, Directory, Entry, safe_directory
 from knowledge_base.index import DenseIndex, ensure_dense_index, lexical_text
 from knowledge_base.lexical import BM25Index
 from knowledge_base.text import detect_countries, normalize, tokens, translate_to_english
@@ -48,7 +49,7 @@ CONFIDENCE_FACTOR = {"high": 1.02, "medium": 1.0, "low": 0.95}
 LANGUAGE_FACTOR = 1.03
 #: Above this many entries, dense retrieval asks FAISS for candidates instead of scoring all.
 EXACT_DENSE_LIMIT = 20_000
-CANDIDATES = 200
+CANDIDATES = 100
 RRF_K = 60
 
 
@@ -115,6 +116,16 @@ def check_arguments(
     return country, service, lang
 
 
+def _limit_faiss_threads() -> None:
+    """Search with ``LENTERA_FAISS_THREADS`` OpenMP threads (default 1, see embedding.py)."""
+    try:
+        import faiss
+
+        faiss.omp_set_num_threads(max(1, int(os.environ.get("LENTERA_FAISS_THREADS", "1"))))
+    except (ImportError, ValueError):  # pragma: no cover
+        pass
+
+
 class SearchEngine:
     """Search over one loaded directory; build it once and reuse it.
 
@@ -132,6 +143,7 @@ class SearchEngine:
         index_dir: Path | None = None,
         dense_index: DenseIndex | None = None,
     ) -> None:
+        _limit_faiss_threads()
         self.directory = directory
         self.entries: tuple[Entry, ...] = directory.entries
         self._index_dir = index_dir
@@ -211,7 +223,7 @@ class SearchEngine:
             sims = (dense.vectors @ qvecs.T).max(axis=1)
             np.maximum.at(out, dense.vector_entry, sims)
         else:
-            k = min(CANDIDATES * 2, dense.index.ntotal)
+            k = min(CANDIDATES, dense.index.ntotal)
             sims, ids = dense.index.search(qvecs, k)
             for row_s, row_i in zip(sims, ids, strict=True):
                 valid = row_i >= 0
@@ -341,7 +353,7 @@ _ENGINES_LOCK = threading.Lock()
 
 def get_engine(directory: Directory | None = None) -> SearchEngine:
     """Return the cached engine for ``directory`` (default: the shipped directory)."""
-    directory = directory or load_directory(DEFAULT_DIR)
+    directory = directory or safe_directory(DEFAULT_DIR)
     key = (str(Path(directory.path).resolve()), directory.content_hash)
     engine = _ENGINES.get(key)
     if engine is None:

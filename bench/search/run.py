@@ -382,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
         "--pool", type=int, default=2000, help="entries embedded for real in the scale run"
     )
     parser.add_argument(
-        "--index-types", default="flat,hnsw,ivf", help="FAISS index types to compare"
+        "--index-types", default="flat,ivf,hnsw", help="FAISS index types to compare"
     )
     parser.add_argument("--report", type=Path, help="also write the Markdown report here")
     parser.add_argument("--json", type=Path, default=REPO_ROOT / "var" / "bench" / "search.json")

@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from knowledge_base.directory import (
+    DirectoryError,
     emergency_contacts,
     load_directory,
     mission_contacts,
     national_hotlines,
+    safe_directory,
     services_for_problem,
 )
 from knowledge_base.vocabulary import SERVICES
@@ -143,3 +147,30 @@ def test_services_for_problem() -> None:
     ):
         services = services_for_problem(problem)
         assert services and set(services) <= SERVICES, problem
+
+
+def test_safe_directory_keeps_answering_when_an_entry_breaks(
+    make_directory: Callable[..., Path], caplog: pytest.LogCaptureFixture
+) -> None:
+    hotline = entry(
+        "hotline", countries=["ID"], reachable_from_anywhere=True, kind="government_hotline"
+    )
+    folder = make_directory([hotline, entry("broken", kind="charity")])
+    d = safe_directory(folder)
+    assert [e.id for e in national_hotlines(d)] == ["hotline"]
+    assert d.get("broken") is None and d.errors
+    assert "broken" in caplog.text and "kind" in caplog.text
+
+
+def test_safe_directory_returns_the_last_valid_one(make_directory: Callable[..., Path]) -> None:
+    folder = make_directory([entry("one"), entry("two")])
+    good = safe_directory(folder)
+    make_directory(files={"test.yml": "entries:\n  - id: [unclosed\n"})
+    assert safe_directory(folder) is good
+    with pytest.raises(DirectoryError):
+        load_directory(folder)
+
+
+def test_safe_directory_with_unreadable_file_only(make_directory: Callable[..., Path]) -> None:
+    folder = make_directory(files={"a.yml": "entries: [", "b.yml": {"entries": [entry("ok")]}})
+    assert [e.id for e in safe_directory(folder)] == ["ok"]
