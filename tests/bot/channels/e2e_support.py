@@ -94,7 +94,7 @@ def _same_text(uttered: str, delivered: str) -> bool:
 
 def _same_buttons(uttered: list[str], delivered: list[str]) -> bool:
     if not uttered:
-        return True
+        return not delivered
     if not delivered:
         return True  # numbered text: payloads are kept server-side
     return len(uttered) == len(delivered) and all(
@@ -110,19 +110,26 @@ def compare(uttered: list[Delivered], delivered: list[Delivered]) -> tuple[int, 
         nothing of this conversation, i.e. cross-talk or garbage).
     """
     matched, index, unexpected = 0, 0, 0
+    partial = False  # the last utterance was only partly delivered so far
+
+    def fits(position: int, text: str, buttons: list[str]) -> bool:
+        said, said_buttons = uttered[position]
+        return _same_text(said, text) and _same_buttons(said_buttons, buttons)
+
     for text, buttons in delivered:
-        probe = index
-        while probe < len(uttered) and not (
-            _same_text(uttered[probe][0], text) and _same_buttons(uttered[probe][1], buttons)
-        ):
-            probe += 1
-        if probe < len(uttered):
-            matched += 1
-            index = probe + 1
-        elif index > 0 and _same_text(uttered[index - 1][0], text):
-            continue  # another part of a long utterance
-        else:
+        if index < len(uttered) and fits(index, text, buttons):
+            partial = len(text.strip()) < len(uttered[index][0].strip())
+            matched, index = matched + 1, index + 1
+            continue
+        if partial and _same_text(uttered[index - 1][0], text):
+            partial = not uttered[index - 1][0].strip().endswith(text.strip())
+            continue  # the next part of a long utterance
+        probe = next((p for p in range(index + 1, len(uttered)) if fits(p, text, buttons)), None)
+        if probe is None:
             unexpected += 1
+            continue
+        partial = len(text.strip()) < len(uttered[probe][0].strip())
+        matched, index = matched + 1, probe + 1
     return matched, len(uttered) - matched, unexpected
 
 
