@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import subprocess
-import time
 from pathlib import Path
 
 from bot.stack.paths import BIN, MODELS, ROOT
@@ -48,7 +46,6 @@ def ensure_model(root: Path = ROOT) -> Path:
         return path
     logger.info("Training %s (data, domain, config or NLU components changed)", path.name)
     MODELS.mkdir(exist_ok=True)
-    started = time.monotonic()
     subprocess.run(
         [
             str(BIN / "rasa"),
@@ -67,17 +64,7 @@ def ensure_model(root: Path = ROOT) -> Path:
         cwd=root,
         check=True,
     )
-    seconds = time.monotonic() - started
-    path.with_suffix("").with_suffix(".json").write_text(json.dumps({"train_seconds": seconds}))
     for old in MODELS.glob("lentera-*"):
         if old.name.split(".")[0] != path.name.split(".")[0]:
             old.unlink()
     return path
-
-
-def training_seconds(path: Path) -> float | None:
-    """How long the training of a model took, when it was trained by `ensure_model`."""
-    record = path.with_suffix("").with_suffix(".json")
-    if not record.exists():
-        return None
-    return float(json.loads(record.read_text())["train_seconds"])
