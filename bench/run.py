@@ -12,7 +12,7 @@ def main() -> int:
     """Run each benchmark module; stop at the first failure."""
     for module in BENCHMARKS:
         print(f"\n## {module}\n", flush=True)
-        code = subprocess.call([sys.executable, "-m", module, *sys.argv[1:]])
+        code = subprocess.call([sys.executable, "-m", module])
         if code:
             return code
     return 0
