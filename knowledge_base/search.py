@@ -15,6 +15,7 @@ directory content, so after warm-up a search takes milliseconds.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import re
@@ -362,7 +363,19 @@ def get_engine(directory: Directory | None = None) -> SearchEngine:
             if engine is None:
                 engine = SearchEngine(directory)
                 _ENGINES[key] = engine
+                freeze_heap()
     return engine
+
+
+def freeze_heap() -> None:
+    """Move everything allocated so far out of the garbage collector's sight.
+
+    The directory, BM25 matrix and FAISS wrappers live as long as the process; without this
+    a full collection scans them all and adds tens of milliseconds to an unlucky search
+    (visible as p95 spikes with 100,000 entries).
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def search(
