@@ -5,55 +5,25 @@ Plain functions over `knowledge_base` so the actions stay thin and testable.
 
 from __future__ import annotations
 
-import logging
-from pathlib import Path
-
 from actions.messages import text
 from knowledge_base.directory import (
     DEFAULT_DIR,
     Directory,
-    DirectoryError,
     Entry,
     emergency_contacts,
-    load_directory,
     mission_contacts,
     national_hotlines,
+    safe_directory,
 )
 from knowledge_base.render import render_entries, render_entry
 
 MAX_ENTRIES = 3
-
-
-logger = logging.getLogger(__name__)
 DIRECTORY_PATH = DEFAULT_DIR
-_last_good: list[Directory] = []
 
 
 def directory() -> Directory:
-    """The referral directory (cached by `knowledge_base`).
-
-    A directory that an edit broke never silences the assistant: the last good copy keeps
-    serving, or, after a restart, every file that still loads (the national hotlines live in
-    their own file).
-    """
-    try:
-        loaded = load_directory(DIRECTORY_PATH)
-    except DirectoryError:
-        logger.exception("The referral directory has errors; serving what still loads")
-        return _last_good[-1] if _last_good else valid_files_only(DIRECTORY_PATH)
-    _last_good[:] = [loaded]
-    return loaded
-
-
-def valid_files_only(path: Path) -> Directory:
-    """The entries of every directory file that loads on its own."""
-    entries: list[Entry] = []
-    for file in sorted(p for p in path.glob("*.yml") if not p.name.startswith("_")):
-        try:
-            entries.extend(load_directory(file).entries)
-        except DirectoryError:
-            logger.error("Skipping broken directory file %s", file.name)
-    return Directory(entries=tuple(entries), content_hash="partial", path=path)
+    """The referral directory; a broken edit never silences the assistant (`safe_directory`)."""
+    return safe_directory(DIRECTORY_PATH)
 
 
 def _usable(entries: list[Entry]) -> list[Entry]:

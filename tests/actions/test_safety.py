@@ -50,7 +50,6 @@ def test_broken_directory_still_gives_national_hotlines(tmp_path, monkeypatch, d
     broken = next(p for p in tmp_path.glob("*.yml") if p.name != "indonesia.yml")
     broken.write_text(broken.read_text() + "\n  - id: BROKEN ENTRY\n")
     monkeypatch.setattr(contacts, "DIRECTORY_PATH", tmp_path)
-    monkeypatch.setattr(contacts, "_last_good", [])
     with pytest.raises(DirectoryError):
         load_directory(tmp_path)
     run(dispatcher, text="tolong")
