@@ -8,6 +8,8 @@ import statistics
 import time
 from typing import Any
 
+import sqlalchemy as sa
+
 from bench.channels.clients import Channels
 from tests.bot.channels.e2e_support import bot_utterances, compare, sender_id, tracker, user_texts
 
@@ -57,8 +59,11 @@ async def soak(
         *(_conversation(channels, channel, u, deadline, sent[u], waits) for u in users)
     )
     elapsed = time.monotonic() - started
-    # Let the last turns finish.
-    await asyncio.gather(*(channels.settle(channel, u, quiet=3.0, timeout=120) for u in users))
+    # Let the backlog drain: every accepted message processed (its turn, replies and
+    # tracker save done) before the trackers are compared with what the fake received.
+    drained = time.monotonic()
+    await asyncio.to_thread(_wait_for_inbox, env["LENTERA_DATABASE_URL"], 300.0)
+    drain_seconds = time.monotonic() - drained
     lost = crosstalk = missing_replies = out_of_order = replies = 0
     for user in users:
         platform_id = channels.chat_id(user) if channel == "telegram" else channels.wa_id(user)
@@ -85,9 +90,24 @@ async def soak(
         "cross_talk": crosstalk,
         "conversations_out_of_order": out_of_order,
         "messages_per_second": round(messages_in / elapsed, 2),
+        "backlog_drain_seconds": round(drain_seconds, 1),
         "first_reply_p50_ms": round(statistics.median(waits) * 1000, 1) if waits else None,
         "first_reply_p95_ms": round(_p95(waits) * 1000, 1) if waits else None,
     }
+
+
+def _wait_for_inbox(database_url: str, timeout: float) -> None:
+    engine = sa.create_engine(database_url)
+    query = sa.text("SELECT count(*) FROM channel_inbox WHERE status IN ('pending', 'processing')")
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            with engine.connect() as conn:
+                if conn.execute(query).scalar() == 0:
+                    return
+            time.sleep(0.5)
+    finally:
+        engine.dispose()
 
 
 def _p95(values: list[float]) -> float:
