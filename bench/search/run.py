@@ -148,6 +148,7 @@ def bench_real(queries: list[dict[str, Any]]) -> tuple[dict[str, Any], SearchEng
     (index, kind), faiss_s = timed(lambda: make_faiss_index(vectors))
     dense = DenseIndex(index=index, vectors=vectors, vector_entry=owners, meta={"index_type": kind})
     engine, bm25_s = timed(lambda d=dense: SearchEngine(directory, dense_index=d))
+    freeze_heap()
     engine.search("warm up", k=1)
     quality = {mode: evaluate(engine, queries, mode) for mode in MODES}
     holdout = {mode: evaluate(engine, load_queries(HOLDOUT_FILE), mode) for mode in MODES}
