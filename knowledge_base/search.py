@@ -20,6 +20,7 @@ import logging
 import os
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,6 +136,8 @@ class SearchEngine:
         index_dir: Where the dense index is saved (default: ``var/index`` for the shipped
             directory, in memory for others).
         dense_index: A pre-built dense index (benchmarks, tests).
+        query_cache: How many query embeddings to keep (the referral action searches the
+            same text once per service); 0 turns the cache off (benchmarks).
     """
 
     def __init__(
@@ -143,8 +146,11 @@ class SearchEngine:
         *,
         index_dir: Path | None = None,
         dense_index: DenseIndex | None = None,
+        query_cache: int = 256,
     ) -> None:
         _limit_faiss_threads()
+        self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._query_cache_size = query_cache
         self.directory = directory
         self.entries: tuple[Entry, ...] = directory.entries
         self._index_dir = index_dir
@@ -217,7 +223,14 @@ class SearchEngine:
         from knowledge_base.embedding import embed
 
         dense = self.dense_index
-        qvecs = embed(self.query_texts(query))
+        qvecs = self._query_cache.get(query) if self._query_cache_size else None
+        if qvecs is None:
+            qvecs = embed(self.query_texts(query))
+            if self._query_cache_size:
+                with self._lock:
+                    self._query_cache[query] = qvecs
+                    while len(self._query_cache) > self._query_cache_size:
+                        self._query_cache.popitem(last=False)
         n = len(self.entries)
         out = np.full(n, -1.0, dtype=np.float32)
         if n <= EXACT_DENSE_LIMIT:

@@ -147,7 +147,7 @@ def bench_real(queries: list[dict[str, Any]]) -> tuple[dict[str, Any], SearchEng
     vectors, owners = vectors_owners
     (index, kind), faiss_s = timed(lambda: make_faiss_index(vectors))
     dense = DenseIndex(index=index, vectors=vectors, vector_entry=owners, meta={"index_type": kind})
-    engine, bm25_s = timed(lambda d=dense: SearchEngine(directory, dense_index=d))
+    engine, bm25_s = timed(lambda d=dense: SearchEngine(directory, dense_index=d, query_cache=0))
     freeze_heap()
     engine.search("warm up", k=1)
     quality = {mode: evaluate(engine, queries, mode) for mode in MODES}
@@ -268,7 +268,7 @@ def bench_scale(
         if bm25_engine is None:
             gc.collect()
             before_bm25 = rss_mb()
-            bm25_engine, bm25_s = timed(lambda d=dense: SearchEngine(directory, dense_index=d))
+            bm25_engine, bm25_s = timed(lambda d=dense: SearchEngine(directory, dense_index=d, query_cache=0))
             out["bm25_build_s"] = bm25_s
             out["bm25_mb"] = rss_mb() - before_bm25
             engine = bm25_engine

@@ -119,3 +119,23 @@ def test_module_search_function(fixed_dir: Path, with_model: Any) -> None:
     results = search("gaji", country="MY", directory=load_directory(fixed_dir))
     assert results and results[0].entry.id == "my-labour"
     assert results[0].score >= results[-1].score
+
+
+def test_query_embeddings_are_cached(fixed_dir: Path, with_model: Any, monkeypatch: Any) -> None:
+    from knowledge_base import embedding
+
+    engine = SearchEngine(load_directory(fixed_dir), query_cache=2)
+    assert engine.dense_index is not None  # built before counting query embeddings
+    calls: list[int] = []
+    real_embed = embedding.embed
+
+    def counting_embed(texts: Any, **kw: Any) -> Any:
+        calls.append(len(texts))
+        return real_embed(texts, **kw)
+
+    monkeypatch.setattr(embedding, "embed", counting_embed)
+    first = result_ids(engine.search("gaji blm dibayar", country="MY", service="wage_claims"))
+    again = result_ids(engine.search("gaji blm dibayar", country="MY", service="complaints"))
+    assert len(calls) == 1 and first and again
+    engine.search("a", k=1), engine.search("b", k=1), engine.search("gaji blm dibayar", k=1)
+    assert len(calls) == 4
