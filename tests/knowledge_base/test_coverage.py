@@ -97,3 +97,34 @@ def test_every_source_url_appears_in_the_references() -> None:
         {(e.id, url) for e in load_directory() for url in e.sources if url not in text}
     )
     assert missing == []
+
+
+#: Entries whose contacts come from another reference organisation's block.
+BORROWED_FROM = {"kjri-osaka": "kbri-tokyo", "sg-healthserve": "singapore-mwc"}
+
+
+def test_each_contact_comes_from_its_own_organisation_or_country() -> None:
+    """A number is not only somewhere in the references, but in this entry's own block."""
+    assert REFERENCE is not None
+    facts = yaml.safe_load((REFERENCE / "referral_facts.yaml").read_text(encoding="utf-8"))
+    numbers = yaml.safe_load((REFERENCE / "emergency_numbers.yaml").read_text(encoding="utf-8"))
+    org_block = {o["id"]: yaml.safe_dump(o, allow_unicode=True) for o in facts["organisations"]}
+    country_block = {c["iso2"]: yaml.safe_dump(c, allow_unicode=True) for c in numbers}
+    misattributed = []
+    for e in load_directory():
+        blocks = [org_block.get(e.id, ""), org_block.get(BORROWED_FROM.get(e.id, ""), "")]
+        blocks += [country_block.get(c, "") for c in e.countries]
+        text = "\n".join(blocks)
+        runs = "|".join(_digits(m) for m in re.findall(r"[+(]?[0-9][0-9 ()\-.]{1,24}[0-9]", text))
+        for ch in e.channels:
+            if ch.type in ("phone", "whatsapp", "sms"):
+                candidates = {_digits(ch.value)}
+                if ch.e164:
+                    full = _digits(ch.e164)
+                    candidates |= {full} | {"0" + full[i:] for i in (1, 2, 3)}
+                    candidates |= {full[i:] for i in (1, 2, 3)}
+                if not any(c and c in runs for c in candidates) and ch.value not in text:
+                    misattributed.append((e.id, ch.value))
+            elif ch.type == "email" and ch.value.lower() not in text.lower():
+                misattributed.append((e.id, ch.value))
+    assert misattributed == []
