@@ -157,7 +157,6 @@ class SearchEngine:
         self._dense: DenseIndex | None = dense_index
         self._lock = threading.Lock()
         self.bm25 = BM25Index([tokens(lexical_text(e)) for e in self.entries])
-        self._position = {e.id: i for i, e in enumerate(self.entries)}
         self._local_mask_cache: dict[str, np.ndarray] = {}
         self._anywhere = np.array([e.reachable_from_anywhere for e in self.entries], dtype=bool)
         self._conf = np.array(
