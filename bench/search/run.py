@@ -268,7 +268,9 @@ def bench_scale(
         if bm25_engine is None:
             gc.collect()
             before_bm25 = rss_mb()
-            bm25_engine, bm25_s = timed(lambda d=dense: SearchEngine(directory, dense_index=d, query_cache=0))
+            bm25_engine, bm25_s = timed(
+                lambda d=dense: SearchEngine(directory, dense_index=d, query_cache=0)
+            )
             out["bm25_build_s"] = bm25_s
             out["bm25_mb"] = rss_mb() - before_bm25
             engine = bm25_engine
