@@ -63,7 +63,7 @@ def shell() -> None:
     """Chat in the terminal; the action server runs in the background until the chat ends."""
     env = _stack_env()
     actions = subprocess.Popen(
-        [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(ACTIONS_PORT)],
+        [str(BIN / "python"), "-m", "actions", "--port", str(ACTIONS_PORT)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -129,15 +129,7 @@ def running_stack(
     actions_log, rasa_log = workdir / "actions.log", workdir / "rasa.log"
     with actions_log.open("w") as alog, rasa_log.open("w") as rlog:
         actions = subprocess.Popen(
-            [
-                str(BIN / "rasa"),
-                "run",
-                "actions",
-                "--actions",
-                "actions",
-                "--port",
-                str(actions_port),
-            ],
+            [str(BIN / "python"), "-m", "actions", "--port", str(actions_port)],
             cwd=ROOT,
             env=env,
             stdout=alog,
