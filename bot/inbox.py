@@ -249,10 +249,13 @@ class Inbox:
         return claimed
 
     def purge(self, *, older_than: float = DEDUP_RETENTION_SECONDS) -> int:
-        """Delete rows (and so their dedup keys) received more than ``older_than`` seconds ago."""
+        """Delete finished rows (and their dedup keys) older than ``older_than`` seconds."""
         cutoff = self._clock() - older_than
+        finished = inbox_table.c.status.in_((DONE, FAILED))  # never drop unprocessed messages
         with self._engine.begin() as conn:
-            result = conn.execute(sa.delete(inbox_table).where(inbox_table.c.received_at < cutoff))
+            result = conn.execute(
+                sa.delete(inbox_table).where(inbox_table.c.received_at < cutoff, finished)
+            )
         return int(result.rowcount or 0)
 
     def status_counts(self) -> dict[str, int]:
