@@ -21,6 +21,7 @@ import copy
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 import time
@@ -74,11 +75,11 @@ def train(name: str, workdir: Path) -> tuple[Path, float]:
     """Train the variant's NLU model; returns its path and the training seconds."""
     config = workdir / f"{name}.yml"
     config.write_text(yaml.safe_dump(variant_config(name), sort_keys=False))
-    data = [str(ROOT / "data" / "nlu")]
+    data = ROOT / "data" / "nlu"
     if name == "lookup":
-        extra = workdir / "lookup.yml"
-        extra.write_text(lookup_data())
-        data.append(str(extra))
+        data = workdir / "nlu-lookup"
+        shutil.copytree(ROOT / "data" / "nlu", data, dirs_exist_ok=True)
+        (data / "places_lookup.yml").write_text(lookup_data())
     started = time.monotonic()
     subprocess.run(
         [
@@ -88,7 +89,7 @@ def train(name: str, workdir: Path) -> tuple[Path, float]:
             "--config",
             str(config),
             "--nlu",
-            *data,
+            str(data),
             "--out",
             str(workdir),
             "--fixed-model-name",
