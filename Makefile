@@ -18,7 +18,7 @@ ifeq ($(PYTHON310),)
 PYTHON310 := $(shell v=$$(pyenv versions --bare 2>/dev/null | grep -E '^3\.10\.[0-9]+$$' | tail -1); [ -n "$$v" ] && echo "$$(pyenv root)/versions/$$v/bin/python3.10")
 endif
 
-.PHONY: help install train index run shell test test-fast lint bench validate clean
+.PHONY: help install train index run demo shell test test-fast lint bench validate clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -31,7 +31,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	@touch $@
 
-train: install ## train the model if data, domain, config or NLU components changed
+train: install ## train the model if data, domain, config or pins changed
 	$(PY) -m bot.stack train
 
 index: install ## build the referral search index if the directory changed
@@ -39,6 +39,9 @@ index: install ## build the referral search index if the directory changed
 
 run: install index train ## set up and start Rasa (5005), actions (5055) and the channels
 	$(PY) -m bot.stack run
+
+demo: install index train ## like run, plus fake Telegram and WhatsApp with chat pages (:8081, :8082)
+	$(PY) -m bot.stack run --demo
 
 shell: install train ## chat with the assistant in the terminal
 	$(PY) -m bot.stack shell
@@ -55,7 +58,6 @@ lint: install ## ruff and mypy
 test: install index train ## every test: lint, validation, pytest, NLU gates, conversation tests
 	$(MAKE) --no-print-directory lint validate
 	$(VENV)/bin/pytest -q
-	$(PY) -m bot.stack test-conversations
 
 bench: install index train ## benchmarks; results go to docs/benchmarks.md
 	$(PY) -m bench.run

@@ -36,26 +36,67 @@ def _stack_env() -> dict[str, str]:
     }
 
 
-def run() -> None:
-    """Start Rasa and the action server under honcho; Ctrl-C stops both."""
-    env = _stack_env()
+DEMO_PORTS = {"telegram": 8081, "whatsapp": 8082}
+# Settings of the fake Telegram and WhatsApp servers of `make demo`: test values, not secrets.
+DEMO_ENV = {
+    "TELEGRAM_BOT_TOKEN": "123456:DEMOTOKEN",
+    "TELEGRAM_WEBHOOK_SECRET": "demo_secret_token",
+    "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{DEMO_PORTS['telegram']}",
+    "WHATSAPP_ACCESS_TOKEN": "EAAG-demo-token",
+    "WHATSAPP_APP_SECRET": "demo_app_secret",
+    "WHATSAPP_VERIFY_TOKEN": "demo_verify_token",
+    "WHATSAPP_PHONE_NUMBER_ID": "106540352242922",
+    "WHATSAPP_API_BASE_URL": f"http://127.0.0.1:{DEMO_PORTS['whatsapp']}",
+}
+
+
+def procfile(*, demo: bool) -> str:
+    """The processes honcho runs: actions and Rasa, plus the fake platforms in demo mode."""
+    processes = {
+        "actions": "$LENTERA_BIN/python -m actions --port $LENTERA_ACTIONS_PORT",
+        "rasa": "$LENTERA_BIN/rasa run --enable-api --auth-token $LENTERA_API_TOKEN"
+        " --port $LENTERA_RASA_PORT --model $LENTERA_MODEL --credentials credentials.yml"
+        " --endpoints $LENTERA_ENDPOINTS",
+    }
+    if demo:
+        webhook = f"http://127.0.0.1:{RASA_PORT}/webhooks"
+        processes["telegram"] = (
+            f"$LENTERA_BIN/python -m tests.helpers.fake_telegram --port {DEMO_PORTS['telegram']}"
+            f" --demo --secret $TELEGRAM_WEBHOOK_SECRET --webhook-url {webhook}/telegram/webhook"
+        )
+        processes["whatsapp"] = (
+            f"$LENTERA_BIN/python -m tests.helpers.fake_whatsapp --port {DEMO_PORTS['whatsapp']}"
+            f" --demo --app-secret $WHATSAPP_APP_SECRET --webhook-url {webhook}/whatsapp/webhook"
+        )
+    return "".join(f"{name}: {command}\n" for name, command in processes.items())
+
+
+def run(*, demo: bool) -> None:
+    """Start everything under honcho; Ctrl-C stops it all."""
+    env = {**_stack_env(), **(DEMO_ENV if demo else {})}
+    demo_lines = (
+        f"""  Demo Telegram chat: http://127.0.0.1:{DEMO_PORTS["telegram"]}/
+  Demo WhatsApp chat: http://127.0.0.1:{DEMO_PORTS["whatsapp"]}/   (fake platforms, no real tokens)
+"""
+        if demo
+        else "  Telegram/WhatsApp: set their variables (README), or try `make demo`.\n"
+    )
     print(
         f"""
-Lentera is starting (first start loads the model, about 30 s).
+Lentera is starting (loading the model takes about a minute).
   Chat (REST):  curl -s localhost:{RASA_PORT}/webhooks/rest/webhook \\
                   -H 'Content-Type: application/json' -d '{{"sender": "me", "message": "halo"}}'
   Chat (terminal): make shell
-  HTTP API token: {env["LENTERA_API_TOKEN"]}   (kept in var/secrets.env)
-  Telegram/WhatsApp: set their variables (README, Configuration) and restart.
+{demo_lines}  HTTP API token: {env["LENTERA_API_TOKEN"]}   (kept in var/secrets.env)
   Stop: Ctrl-C
 """,
         flush=True,
     )
+    path = VAR / "Procfile"
+    path.write_text(procfile(demo=demo))
     os.chdir(ROOT)
     os.execve(
-        str(BIN / "honcho"),
-        [str(BIN / "honcho"), "start", "-f", "bot/stack/Procfile", "-d", str(ROOT)],
-        env,
+        str(BIN / "honcho"), [str(BIN / "honcho"), "start", "-f", str(path), "-d", str(ROOT)], env
     )
 
 
@@ -92,12 +133,13 @@ def main(argv: list[str] | None = None) -> int:
     """Parse the command and run it."""
     parser = argparse.ArgumentParser(prog="python -m bot.stack")
     parser.add_argument("command", choices=["train", "run", "shell"])
+    parser.add_argument("--demo", action="store_true", help="also run fake Telegram/WhatsApp")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if args.command == "train":
         print(ensure_model())
     elif args.command == "run":
-        run()
+        run(demo=args.demo)
     else:
         shell()
     return 0
