@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -26,13 +24,12 @@ from tests.bot.channels.e2e_support import (
     wait_quiet,
     whatsapp_delivered,
 )
-from tests.helpers import stack as stack_module
 from tests.helpers.fake_telegram import FakeTelegram, message_update, voice_update
 from tests.helpers.fake_whatsapp import FakeWhatsApp, encode, sign, text_notification
 
 pytestmark = pytest.mark.stack
 
-TG_SECRET = "e2e_webhook_secret"
+TG_SECRET = "e2e_webhook_secret"  # as tests/conftest.py gives the session's Rasa server
 WA_SECRET = "e2e_app_secret"
 
 
@@ -83,23 +80,9 @@ class E2E:
 
 
 @pytest.fixture(scope="module")
-def e2e(tmp_path_factory) -> Iterator[E2E]:
-    telegram = FakeTelegram(token="123456:E2ETOKEN").start()
-    whatsapp = FakeWhatsApp().start()
-    env = {**telegram.channel_env(TG_SECRET), **whatsapp.channel_env(WA_SECRET)}
-    model = os.environ.get("LENTERA_CHANNEL_TEST_MODEL")  # a small model while developing
-    import bot.stack.processes as processes
-
-    original = processes.ensure_model
-    if model:
-        processes.ensure_model = lambda: Path(model)
-    try:
-        with stack_module.running_stack(tmp_path_factory.mktemp("channels"), env) as stack:
-            yield E2E(stack, telegram, whatsapp)
-    finally:
-        processes.ensure_model = original
-        telegram.stop()
-        whatsapp.stop()
+def e2e(rasa_stack, platform_fakes) -> E2E:
+    """The session's Rasa server, with both channels pointed at the session's fakes."""
+    return E2E(rasa_stack, *platform_fakes)
 
 
 def _settle_telegram(e2e: E2E, chat: int) -> list:
