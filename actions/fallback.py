@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.contacts import directory, national_reply
+from actions.guard import never_silent
 from actions.language import reply_language
 from actions.messages import say
 
@@ -34,6 +35,7 @@ class ActionFallback(Action):
         """Action name used in the domain."""
         return "action_fallback"
 
+    @never_silent
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:

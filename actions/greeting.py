@@ -7,6 +7,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.guard import never_silent
 from actions.language import LANGUAGES, reply_language
 from actions.messages import say
 
@@ -26,6 +27,7 @@ class ActionGreet(Action):
         """Action name used in the domain."""
         return "action_greet"
 
+    @never_silent
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
@@ -45,6 +47,7 @@ class ActionChooseLanguage(Action):
         """Action name used in the domain."""
         return "action_choose_language"
 
+    @never_silent
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:

@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.contacts import directory, national_reply
+from actions.guard import never_silent
 from actions.language import reply_language
 from actions.messages import say
 
@@ -23,6 +24,7 @@ class ActionRequestHuman(Action):
         """Action name used in the domain."""
         return "action_request_human"
 
+    @never_silent
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:

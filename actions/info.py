@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.contacts import directory, entries_reply
+from actions.guard import never_silent
 from actions.language import reply_language
 from actions.places import country_from_slots
 from knowledge_base.directory import Directory, mission_contacts
@@ -45,6 +46,7 @@ class _AnswerByCountry:
 
     topic = ""
 
+    @never_silent
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:

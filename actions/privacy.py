@@ -7,6 +7,7 @@ from rasa_sdk.events import AllSlotsReset, EventType, Restarted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.guard import never_silent
 from actions.language import reply_language
 from actions.messages import say
 
@@ -18,6 +19,7 @@ class ActionDeleteMyData(Action):
         """Action name used in the domain."""
         return "action_delete_my_data"
 
+    @never_silent
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:

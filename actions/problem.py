@@ -11,6 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.contacts import directory, emergency_reply
 from actions.conversation import latest_intent
+from actions.guard import never_silent
 from actions.language import reply_language
 from actions.messages import say
 from actions.places import country_from_slots
@@ -43,6 +44,7 @@ class ActionSetProblem(Action):
         """Action name used in the domain."""
         return "action_set_problem"
 
+    @never_silent
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:

@@ -7,6 +7,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.guard import never_silent
 from actions.language import reply_language
 from actions.messages import say
 
@@ -20,6 +21,7 @@ class _SayOne:
         """Action name: `action_<message key>`."""
         return f"action_{self.key}"
 
+    @never_silent
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:

@@ -16,6 +16,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.contacts import MAX_ENTRIES, directory, entries_reply, national_reply
 from actions.conversation import latest_intent
+from actions.guard import never_silent
 from actions.language import reply_language
 from actions.messages import buttons, say, text
 from actions.places import country_from_slots
@@ -78,6 +79,7 @@ class ActionNextStep(Action):
         """Action name used in the domain."""
         return "action_next_step"
 
+    @never_silent
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:

@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.contacts import directory, emergency_reply
+from actions.guard import never_silent
 from actions.language import reply_language
 from actions.messages import say
 from actions.places import country_from_slots
@@ -21,6 +22,7 @@ class ActionEmergency(Action):
         """Action name used in the domain."""
         return "action_emergency"
 
+    @never_silent
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:

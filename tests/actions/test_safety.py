@@ -54,3 +54,15 @@ def test_broken_directory_still_gives_national_hotlines(tmp_path, monkeypatch, d
         load_directory(tmp_path)
     run(dispatcher, text="tolong")
     assert KEMLU_HOTLINE in texts()[0]
+
+
+def test_a_failing_action_still_answers(monkeypatch, dispatcher, texts):
+    from actions import safety
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("directory unreachable")
+
+    monkeypatch.setattr(safety, "emergency_reply", broken)
+    assert run(dispatcher, text="help", slots={"language": "en"}) == []
+    assert "Sorry, something went wrong" in texts()[0]
+    assert dispatcher.messages[0]["buttons"][0]["payload"] == "/request_human"
