@@ -15,7 +15,6 @@ import datetime as dt
 import json
 import os
 import statistics
-import subprocess
 import tempfile
 import time
 import uuid
@@ -26,7 +25,8 @@ import psutil
 from rasa.shared.nlu.training_data.loading import load_data
 from sklearn.metrics import f1_score, recall_score
 
-from bot.stack.paths import BIN, ROOT, VAR
+from bot.stack.model import train
+from bot.stack.paths import ROOT, VAR
 from bot.stack.processes import RasaStack, running_stack
 
 TURNS = [
@@ -102,25 +102,8 @@ def training_seconds_from_scratch() -> float:
     """Seconds to train NLU + dialogue with an empty Rasa cache, as on a fresh clone."""
     with tempfile.TemporaryDirectory() as tmp:
         started = time.monotonic()
-        subprocess.run(
-            [
-                str(BIN / "rasa"),
-                "train",
-                "--config",
-                "config.yml",
-                "--domain",
-                "domain.yml",
-                "--data",
-                "data",
-                "--out",
-                tmp,
-            ],
-            cwd=ROOT,
-            check=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env={**os.environ, "RASA_CACHE_DIRECTORY": str(Path(tmp) / "cache")},
-        )
+        cache = {**os.environ, "RASA_CACHE_DIRECTORY": str(Path(tmp) / "cache")}
+        train(Path(tmp), "scratch", quiet=True, env=cache)
         return time.monotonic() - started
 
 

@@ -38,14 +38,16 @@ def model_path(root: Path = ROOT) -> Path:
     return MODELS / f"lentera-{content_hash(root)}.tar.gz"
 
 
-def ensure_model(root: Path = ROOT) -> Path:
-    """Return the current model, training it first when the inputs changed."""
-    path = model_path(root)
-    if path.exists():
-        logger.info("Model is up to date: %s", path.name)
-        return path
-    logger.info("Training %s (data, domain, config or NLU components changed)", path.name)
-    MODELS.mkdir(exist_ok=True)
+def train(
+    out: Path,
+    name: str,
+    *,
+    root: Path = ROOT,
+    quiet: bool = False,
+    env: dict[str, str] | None = None,
+) -> Path:
+    """Train NLU + dialogue into `out/<name>.tar.gz` and return that path."""
+    output = subprocess.DEVNULL if quiet else None
     subprocess.run(
         [
             str(BIN / "rasa"),
@@ -57,13 +59,28 @@ def ensure_model(root: Path = ROOT) -> Path:
             "--data",
             "data",
             "--out",
-            str(MODELS),
+            str(out),
             "--fixed-model-name",
-            path.name[: -len(".tar.gz")],
+            name,
         ],
         cwd=root,
         check=True,
+        stdout=output,
+        stderr=output,
+        env=env,
     )
+    return out / f"{name}.tar.gz"
+
+
+def ensure_model(root: Path = ROOT) -> Path:
+    """Return the current model, training it first when the inputs changed."""
+    path = model_path(root)
+    if path.exists():
+        logger.info("Model is up to date: %s", path.name)
+        return path
+    logger.info("Training %s (data, domain, config or pins changed)", path.name)
+    MODELS.mkdir(exist_ok=True)
+    train(MODELS, path.name[: -len(".tar.gz")], root=root)
     for old in MODELS.glob("lentera-*"):
         if old.name.split(".")[0] != path.name.split(".")[0]:
             old.unlink()
