@@ -83,7 +83,10 @@ class Gazetteer:
 
     def _accept(self, doc: Doc, start: int, form: str, value: str) -> bool:
         previous = doc[start - 1].lower_ if start > 0 else ""
-        if form in self.needs_locative and previous not in self.locatives:
+        written = doc[start].text
+        # "KL", "JB" in capitals are the cities; "kk" in lower case is usually "kakak".
+        capitals = written.isupper() and len(written) == 2 and written.lower() != "kk"
+        if form in self.needs_locative and previous not in self.locatives and not capitals:
             return False
         return not (value == "ID" and previous in self.not_here_before_id)
 
@@ -101,6 +104,8 @@ class Gazetteer:
             close = difflib.get_close_matches(word, self.single_forms, n=1, cutoff=FUZZY_CUTOFF)
             if close and close[0] not in self.needs_locative:
                 entity, value = self.single_forms[close[0]]
+                if value == "ID":  # "indonesian" is a language or an adjective, not a place
+                    continue
                 if not self._accept(doc, token.i, close[0], value):
                     continue
                 found.append((token.i, token.i + 1, entity, value))

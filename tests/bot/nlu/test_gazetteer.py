@@ -59,3 +59,11 @@ def test_normalise_and_city_country():
 )
 def test_no_false_places(text):
     assert ("country", "TW") not in places(text) and ("country", "ID") not in places(text)
+
+
+def test_capital_abbreviations_are_cities_anywhere():
+    assert places("teman ditahan di depo imigresen KL") == [("city", "Kuala Lumpur")]
+
+
+def test_indonesian_the_language_is_not_a_place():
+    assert places("i want to chat in indonesian") == []
