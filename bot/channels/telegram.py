@@ -12,23 +12,21 @@ import asyncio
 import hmac
 import json
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
-from sanic import Blueprint, response
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.channels.base import WebhookChannel
 from bot.channels.telegram_output import TelegramOutput, TelegramSender
 from bot.channels.telegram_updates import TelegramInbound, parse_update
 from bot.inbox import InboxRow
 from bot.rasa_bridge import ensure_ready, tracker_has_message, tracker_language
-from bot.runtime import Runtime, build_runtime
-from bot.settings import Settings, load_settings
+from bot.runtime import Runtime
 from bot.texts import text
-from bot.worker import InboxWorker
 
 logger = logging.getLogger(__name__)
 
@@ -36,93 +34,27 @@ CHANNEL = "telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 
 
-class TelegramInput(InputChannel):
+class TelegramInput(WebhookChannel[TelegramSender]):
     """Rasa input channel for Telegram, configured from the environment."""
 
-    @classmethod
-    def name(cls) -> str:
-        """Channel name: routes live under ``/webhooks/telegram/``."""
-        return CHANNEL
+    CHANNEL = CHANNEL
+    LABEL = "Telegram"
+    DISABLED_BECAUSE = "TELEGRAM_BOT_TOKEN is not set"
 
-    @classmethod
-    def from_credentials(cls, credentials: dict[str, Any] | None) -> TelegramInput:
-        """Build the channel from the environment (``credentials.yml`` holds no secrets)."""
-        return cls(load_settings())
+    def _configured(self) -> bool:
+        return self.settings.telegram is not None
 
-    def __init__(self, settings: Settings, *, schema: str | None = None) -> None:
-        """Create the channel; disabled (routes answer 503) without ``TELEGRAM_BOT_TOKEN``.
+    def _make_sender(self, runtime: Runtime) -> TelegramSender:
+        assert self.settings.telegram is not None
+        return TelegramSender(self.settings.telegram, runtime.addresses, runtime.payloads)
 
-        Raises:
-            bot.settings.SettingsError: If enabled without the Lentera secrets.
-        """
-        self.settings = settings
-        self.runtime: Runtime | None = None
-        self.sender: TelegramSender | None = None
-        self.worker: InboxWorker | None = None
-        self._app: Any = None
-        self._on_new_message: Callable[[UserMessage], Awaitable[Any]] | None = None
-        self._tasks: set[asyncio.Task[Any]] = set()
-        if settings.telegram is None:
-            logger.info("Telegram channel disabled: TELEGRAM_BOT_TOKEN is not set")
-            return
-        self.runtime = build_runtime(settings, channel="Telegram", schema=schema)
-        self.sender = TelegramSender(
-            settings.telegram, self.runtime.addresses, self.runtime.payloads
-        )
-        self.worker = InboxWorker(
-            self.runtime.inbox,
-            CHANNEL,
-            self._handle_row,
-            lease_seconds=settings.inbox_lease_seconds,
-        )
-
-    @property
-    def enabled(self) -> bool:
-        """True when the Telegram settings are present."""
-        return self.worker is not None
-
-    def get_output_channel(self) -> OutputChannel | None:
-        """Output channel for messages sent outside a webhook request (caseworker replies)."""
-        return TelegramOutput(self.sender, proactive=True) if self.sender is not None else None
-
-    def _bind(self, app: Any) -> None:
-        self._app = app
-        if self.worker is not None:
-            self.worker.start()
-
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        """Routes: ``GET /`` (health) and ``POST /webhook``."""
-        self._on_new_message = on_new_message
-        bp = Blueprint("lentera_telegram_webhook", __name__)
-
-        @bp.listener("after_server_start")
-        async def start(app: Any, _loop: Any) -> None:
-            self._bind(app)
-
-        @bp.listener("before_server_stop")
-        async def stop(_app: Any, _loop: Any) -> None:
-            if self.worker is not None:
-                await self.worker.stop()
-            if self.sender is not None:
-                await self.sender.close()
-
-        @bp.route("/", methods=["GET"])
-        async def health(_request: Request) -> HTTPResponse:
-            if not self.enabled:
-                return response.json({"status": "disabled"}, status=503)
-            return response.json({"status": "ok"})
-
-        @bp.route("/webhook", methods=["POST"])
-        async def receive(request: Request) -> HTTPResponse:
-            return await self._receive(request)
-
-        return bp
+    def _output(self, sender: TelegramSender, *, proactive: bool = False) -> OutputChannel:
+        return TelegramOutput(sender, proactive=proactive)
 
     async def _receive(self, request: Request) -> HTTPResponse:
         if self.settings.telegram is None or self.runtime is None or self.worker is None:
             return response.json({"error": "telegram channel disabled"}, status=503)
-        if self._app is None or self.worker._loop_task is None:
-            self._bind(request.app)
+        self._bound(request)
         supplied = request.headers.get(SECRET_HEADER, "").encode("utf-8")
         if not hmac.compare_digest(supplied, self.settings.telegram.webhook_secret.encode("utf-8")):
             logger.warning("Telegram webhook rejected: bad or missing secret token")
@@ -202,11 +134,7 @@ class TelegramInput(InputChannel):
             return
         if payload.get("callback_query_id"):
             # Stops the button's spinner; best effort, the turn does not wait for it.
-            task = asyncio.get_running_loop().create_task(
-                self.sender.answer_callback(payload["callback_query_id"])
-            )
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            self._background(self.sender.answer_callback(payload["callback_query_id"]))
         output = TelegramOutput(self.sender)
         if payload["kind"] == "unsupported":
             language = await tracker_language(self._app, row.sender_id) or payload.get("language")

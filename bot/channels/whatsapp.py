@@ -15,23 +15,21 @@ import hashlib
 import hmac
 import json
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.channels.base import WebhookChannel
 from bot.channels.whatsapp_output import WhatsAppOutput, WhatsAppSender
 from bot.channels.whatsapp_updates import WhatsAppInbound, parse_webhook
 from bot.inbox import InboxRow
 from bot.rasa_bridge import ensure_ready, tracker_has_message, tracker_language
-from bot.runtime import Runtime, build_runtime
-from bot.settings import Settings, load_settings
+from bot.runtime import Runtime
 from bot.texts import text
-from bot.worker import InboxWorker
 
 logger = logging.getLogger(__name__)
 
@@ -50,96 +48,29 @@ def signature_valid(app_secret: str, body: bytes, header: str | None) -> bool:
     )
 
 
-class WhatsAppInput(InputChannel):
+class WhatsAppInput(WebhookChannel[WhatsAppSender]):
     """Rasa input channel for the WhatsApp Cloud API, configured from the environment."""
 
-    @classmethod
-    def name(cls) -> str:
-        """Channel name: routes live under ``/webhooks/whatsapp/``."""
-        return CHANNEL
+    CHANNEL = CHANNEL
+    LABEL = "WhatsApp"
+    DISABLED_BECAUSE = "WHATSAPP_ACCESS_TOKEN and friends are not set"
 
-    @classmethod
-    def from_credentials(cls, credentials: dict[str, Any] | None) -> WhatsAppInput:
-        """Build the channel from the environment (``credentials.yml`` holds no secrets)."""
-        return cls(load_settings())
+    def _configured(self) -> bool:
+        return self.settings.whatsapp is not None
 
-    def __init__(self, settings: Settings, *, schema: str | None = None) -> None:
-        """Create the channel; disabled (routes answer 503) without WhatsApp settings.
+    def _make_sender(self, runtime: Runtime) -> WhatsAppSender:
+        assert self.settings.whatsapp is not None
+        return WhatsAppSender(self.settings.whatsapp, runtime.addresses, runtime.payloads)
 
-        Raises:
-            bot.settings.SettingsError: If enabled without the Lentera secrets.
-        """
-        self.settings = settings
-        self.runtime: Runtime | None = None
-        self.sender: WhatsAppSender | None = None
-        self.worker: InboxWorker | None = None
-        self._app: Any = None
-        self._on_new_message: Callable[[UserMessage], Awaitable[Any]] | None = None
-        self._tasks: set[asyncio.Task[Any]] = set()
-        if settings.whatsapp is None:
-            logger.info("WhatsApp channel disabled: WHATSAPP_ACCESS_TOKEN and friends are not set")
-            return
-        self.runtime = build_runtime(settings, channel="WhatsApp", schema=schema)
-        self.sender = WhatsAppSender(
-            settings.whatsapp, self.runtime.addresses, self.runtime.payloads
-        )
-        self.worker = InboxWorker(
-            self.runtime.inbox,
-            CHANNEL,
-            self._handle_row,
-            lease_seconds=settings.inbox_lease_seconds,
-        )
+    def _output(self, sender: WhatsAppSender, *, proactive: bool = False) -> OutputChannel:
+        return WhatsAppOutput(sender, proactive=proactive)
 
-    @property
-    def enabled(self) -> bool:
-        """True when the WhatsApp settings are present."""
-        return self.worker is not None
-
-    def get_output_channel(self) -> OutputChannel | None:
-        """Output channel for messages sent outside a webhook request (caseworker replies)."""
-        return WhatsAppOutput(self.sender, proactive=True) if self.sender is not None else None
-
-    def _background(self, coro: Any) -> None:
-        task = asyncio.get_running_loop().create_task(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    def _bind(self, app: Any) -> None:
-        self._app = app
-        if self.worker is not None:
-            self.worker.start()
-
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        """Routes: ``GET /`` (health), ``GET /webhook`` (handshake), ``POST /webhook``."""
-        self._on_new_message = on_new_message
-        bp = Blueprint("lentera_whatsapp_webhook", __name__)
-
-        @bp.listener("after_server_start")
-        async def start(app: Any, _loop: Any) -> None:
-            self._bind(app)
-
-        @bp.listener("before_server_stop")
-        async def stop(_app: Any, _loop: Any) -> None:
-            if self.worker is not None:
-                await self.worker.stop()
-            if self.sender is not None:
-                await self.sender.close()
-
-        @bp.route("/", methods=["GET"])
-        async def health(_request: Request) -> HTTPResponse:
-            if not self.enabled:
-                return response.json({"status": "disabled"}, status=503)
-            return response.json({"status": "ok"})
+    def _add_routes(self, bp: Blueprint) -> None:
+        """``GET /webhook``: Meta's verification handshake."""
 
         @bp.route("/webhook", methods=["GET"])
         async def verify(request: Request) -> HTTPResponse:
             return self._verify(request)
-
-        @bp.route("/webhook", methods=["POST"])
-        async def receive(request: Request) -> HTTPResponse:
-            return await self._receive(request)
-
-        return bp
 
     def _verify(self, request: Request) -> HTTPResponse:
         if self.settings.whatsapp is None:
@@ -156,8 +87,7 @@ class WhatsAppInput(InputChannel):
     async def _receive(self, request: Request) -> HTTPResponse:
         if self.settings.whatsapp is None or self.runtime is None or self.worker is None:
             return response.json({"error": "whatsapp channel disabled"}, status=503)
-        if self._app is None or self.worker._loop_task is None:
-            self._bind(request.app)
+        self._bound(request)
         body = request.body or b""
         if not signature_valid(
             self.settings.whatsapp.app_secret, body, request.headers.get(SIGNATURE_HEADER)

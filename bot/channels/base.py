@@ -1,0 +1,147 @@
+"""What the Telegram and WhatsApp input channels share.
+
+Settings from the environment, the runtime (database, inbox, address book), the inbox worker
+that runs Rasa turns in the background, the server lifecycle and the ``GET /`` health and
+``POST /webhook`` routes. A subclass says how to build its sender and output channel, and
+how to receive, store and handle one delivery.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, Generic, TypeVar
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.inbox import InboxRow
+from bot.runtime import Runtime, build_runtime
+from bot.settings import Settings, load_settings
+from bot.worker import InboxWorker
+
+logger = logging.getLogger(__name__)
+SenderT = TypeVar("SenderT")
+
+
+class WebhookChannel(InputChannel, Generic[SenderT]):
+    """A Rasa input channel fed by a platform webhook, processing through the inbox."""
+
+    CHANNEL = ""  # route prefix and Rasa channel name
+    LABEL = ""  # for people and logs
+    DISABLED_BECAUSE = ""  # what is missing when the channel is off
+
+    @classmethod
+    def name(cls) -> str:
+        """Channel name: routes live under ``/webhooks/<name>/``."""
+        return cls.CHANNEL
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> WebhookChannel[SenderT]:
+        """Build the channel from the environment (``credentials.yml`` holds no secrets)."""
+        return cls(load_settings())
+
+    def __init__(self, settings: Settings, *, schema: str | None = None) -> None:
+        """Create the channel; disabled (routes answer 503) without its platform settings.
+
+        Raises:
+            bot.settings.SettingsError: If enabled without the Lentera secrets.
+        """
+        self.settings = settings
+        self.runtime: Runtime | None = None
+        self.sender: SenderT | None = None
+        self.worker: InboxWorker | None = None
+        self._app: Any = None
+        self._on_new_message: Callable[[UserMessage], Awaitable[Any]] | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+        if not self._configured():
+            logger.info("%s channel disabled: %s", self.LABEL, self.DISABLED_BECAUSE)
+            return
+        self.runtime = build_runtime(settings, channel=self.LABEL, schema=schema)
+        self.sender = self._make_sender(self.runtime)
+        self.worker = InboxWorker(
+            self.runtime.inbox,
+            self.CHANNEL,
+            self._handle_row,
+            lease_seconds=settings.inbox_lease_seconds,
+        )
+
+    # -- what a platform provides ------------------------------------------------------
+
+    def _configured(self) -> bool:
+        raise NotImplementedError
+
+    def _make_sender(self, runtime: Runtime) -> SenderT:
+        raise NotImplementedError
+
+    def _output(self, sender: SenderT, *, proactive: bool = False) -> OutputChannel:
+        raise NotImplementedError
+
+    async def _receive(self, request: Request) -> HTTPResponse:
+        raise NotImplementedError
+
+    async def _handle_row(self, row: InboxRow) -> None:
+        raise NotImplementedError
+
+    def _add_routes(self, bp: Blueprint) -> None:
+        """Extra routes of the platform (none by default)."""
+
+    # -- shared ------------------------------------------------------------------------
+
+    @property
+    def enabled(self) -> bool:
+        """True when the platform settings are present."""
+        return self.worker is not None
+
+    def get_output_channel(self) -> OutputChannel | None:
+        """Output channel for messages sent outside a webhook request (caseworker replies)."""
+        return self._output(self.sender, proactive=True) if self.sender is not None else None
+
+    def _background(self, coro: Any) -> None:
+        """Run a best-effort side task (keeping a reference until it ends)."""
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _bind(self, app: Any) -> None:
+        self._app = app
+        if self.worker is not None:
+            self.worker.start()
+
+    def _bound(self, request: Request) -> None:
+        """Start the worker on the first delivery if the server-start listener has not."""
+        if self.worker is not None and (self._app is None or self.worker._loop_task is None):
+            self._bind(request.app)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """Routes: ``GET /`` (health), ``POST /webhook`` and the platform's own."""
+        self._on_new_message = on_new_message
+        bp = Blueprint(f"lentera_{self.CHANNEL}_webhook", __name__)
+
+        @bp.listener("after_server_start")
+        async def start(app: Any, _loop: Any) -> None:
+            self._bind(app)
+
+        @bp.listener("before_server_stop")
+        async def stop(_app: Any, _loop: Any) -> None:
+            if self.worker is not None:
+                await self.worker.stop()
+            if self.sender is not None:
+                await self.sender.close()  # type: ignore[attr-defined]
+
+        @bp.route("/", methods=["GET"])
+        async def health(_request: Request) -> HTTPResponse:
+            if not self.enabled:
+                return response.json({"status": "disabled"}, status=503)
+            return response.json({"status": "ok"})
+
+        self._add_routes(bp)
+
+        @bp.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            return await self._receive(request)
+
+        return bp
