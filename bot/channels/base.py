@@ -111,6 +111,51 @@ class WebhookChannel(InputChannel, Generic[SenderT]):
         if self.worker is not None:
             self.worker.start()
 
+    def _store(
+        self, inbound: Any, *, user_id: str, delivery_id: str | int, **extra: Any
+    ) -> InboxRow | None:
+        """Commit one delivery and its sender's address in one transaction; None if a duplicate.
+
+        ``inbound`` has ``kind``, ``text``, ``language``, ``metadata`` and ``sent_at``; ``extra``
+        goes into the stored payload (the platform's own ids).
+        """
+        assert self.runtime is not None
+        runtime = self.runtime
+        sender_id = runtime.pseudonym(self.CHANNEL, user_id)
+        dedup_key = runtime.delivery_key(self.CHANNEL, delivery_id)
+        metadata = dict(inbound.metadata, channel=self.CHANNEL)
+        if inbound.language:
+            metadata["language_hint"] = inbound.language
+        payload = {
+            "kind": inbound.kind,
+            "text": inbound.text,
+            "language": inbound.language,
+            "message_id": dedup_key,
+            **extra,
+            "metadata": metadata,
+        }
+
+        def remember(conn: Any) -> None:
+            runtime.addresses.upsert_in(
+                conn,
+                sender_id=sender_id,
+                channel=self.CHANNEL,
+                address=user_id,
+                language=inbound.language,
+                inbound_at=inbound.sent_at,
+            )
+
+        row_id = runtime.inbox.accept(
+            channel=self.CHANNEL,
+            dedup_key=dedup_key,
+            sender_id=sender_id,
+            payload=payload,
+            owner=self.worker.owner if self.worker else "",
+            lease_seconds=self.settings.inbox_lease_seconds,
+            also=remember,
+        )
+        return None if row_id is None else InboxRow(row_id, self.CHANNEL, sender_id, 0, payload)
+
     def _bound(self, request: Request) -> None:
         """Start the worker on the first delivery if the server-start listener has not."""
         if self.worker is not None and (self._app is None or self.worker._loop_task is None):

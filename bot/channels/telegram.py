@@ -12,7 +12,6 @@ import asyncio
 import hmac
 import json
 import logging
-from typing import Any
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from sanic import response
@@ -86,42 +85,12 @@ class TelegramInput(WebhookChannel[TelegramSender]):
         return response.json({"status": "accepted"})
 
     def _accept(self, inbound: TelegramInbound) -> InboxRow | None:
-        assert self.runtime is not None
-        runtime = self.runtime
-        sender_id = runtime.pseudonym(CHANNEL, inbound.chat_id)
-        dedup_key = runtime.delivery_key(CHANNEL, inbound.update_id)
-        metadata = dict(inbound.metadata, channel=CHANNEL)
-        if inbound.language:
-            metadata["language_hint"] = inbound.language
-        payload = {
-            "kind": inbound.kind,
-            "text": inbound.text,
-            "language": inbound.language,
-            "message_id": dedup_key,
-            "callback_query_id": inbound.callback_query_id,
-            "metadata": metadata,
-        }
-
-        def remember(conn: Any) -> None:
-            runtime.addresses.upsert_in(
-                conn,
-                sender_id=sender_id,
-                channel=CHANNEL,
-                address=str(inbound.chat_id),
-                language=inbound.language,
-                inbound_at=inbound.sent_at,
-            )
-
-        row_id = runtime.inbox.accept(
-            channel=CHANNEL,
-            dedup_key=dedup_key,
-            sender_id=sender_id,
-            payload=payload,
-            owner=self.worker.owner if self.worker else "",
-            lease_seconds=self.settings.inbox_lease_seconds,
-            also=remember,
+        return self._store(
+            inbound,
+            user_id=str(inbound.chat_id),
+            delivery_id=inbound.update_id,
+            callback_query_id=inbound.callback_query_id,
         )
-        return None if row_id is None else InboxRow(row_id, CHANNEL, sender_id, 0, payload)
 
     async def _handle_row(self, row: InboxRow) -> None:
         assert self.sender is not None and self._on_new_message is not None

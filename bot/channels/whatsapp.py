@@ -15,7 +15,6 @@ import hashlib
 import hmac
 import json
 import logging
-from typing import Any
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from sanic import Blueprint, response
@@ -132,42 +131,9 @@ class WhatsAppInput(WebhookChannel[WhatsAppSender]):
         return response.json({"status": "accepted", "messages": len(accepted)})
 
     def _accept(self, inbound: WhatsAppInbound) -> InboxRow | None:
-        assert self.runtime is not None
-        runtime = self.runtime
-        sender_id = runtime.pseudonym(CHANNEL, inbound.wa_id)
-        dedup_key = runtime.delivery_key(CHANNEL, inbound.wamid)
-        metadata = dict(inbound.metadata, channel=CHANNEL)
-        if inbound.language:
-            metadata["language_hint"] = inbound.language
-        payload = {
-            "kind": inbound.kind,
-            "text": inbound.text,
-            "language": inbound.language,
-            "message_id": dedup_key,
-            "wamid": inbound.wamid,
-            "metadata": metadata,
-        }
-
-        def remember(conn: Any) -> None:
-            runtime.addresses.upsert_in(
-                conn,
-                sender_id=sender_id,
-                channel=CHANNEL,
-                address=inbound.wa_id,
-                language=inbound.language,
-                inbound_at=inbound.sent_at,
-            )
-
-        row_id = runtime.inbox.accept(
-            channel=CHANNEL,
-            dedup_key=dedup_key,
-            sender_id=sender_id,
-            payload=payload,
-            owner=self.worker.owner if self.worker else "",
-            lease_seconds=self.settings.inbox_lease_seconds,
-            also=remember,
+        return self._store(
+            inbound, user_id=inbound.wa_id, delivery_id=inbound.wamid, wamid=inbound.wamid
         )
-        return None if row_id is None else InboxRow(row_id, CHANNEL, sender_id, 0, payload)
 
     async def _handle_row(self, row: InboxRow) -> None:
         assert (
