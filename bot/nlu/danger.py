@@ -9,17 +9,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import yaml
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.component import StatelessComponent
 
 PHRASES_PATH = Path(__file__).with_name("danger_phrases.yml")
 EMERGENCY = "emergency"
@@ -39,32 +36,8 @@ def is_danger(text: str) -> bool:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class DangerPhraseClassifier(GraphComponent, IntentClassifier):
+class DangerPhraseClassifier(StatelessComponent, IntentClassifier):
     """Overrides the intent with `emergency` when a danger phrase is present."""
-
-    @staticmethod
-    def get_default_config() -> dict[str, Any]:
-        """No options."""
-        return {}
-
-    def __init__(self, config: dict[str, Any]) -> None:
-        """Store the config (kept for Rasa's graph)."""
-        self._config = config
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> DangerPhraseClassifier:
-        """Create the component (see Rasa's GraphComponent)."""
-        return cls(config)
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Nothing to learn."""
-        return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Set intent `emergency` (confidence 1.0) on messages with a danger phrase."""
