@@ -190,3 +190,21 @@ class WebhookChannel(InputChannel, Generic[SenderT]):
             return await self._receive(request)
 
         return bp
+
+
+class TextAndButtonsJson:
+    """``send_custom_json`` for outputs that send ``{"text": ..., "buttons": [...]}`` only."""
+
+    async def send_custom_json(
+        self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any
+    ) -> None:
+        """Send ``{"text": ..., "buttons": [...]}`` custom payloads; ignore other shapes."""
+        body = json_message.get("text") if isinstance(json_message, dict) else None
+        if not isinstance(body, str):
+            logger.info("Custom payload without text not sent (%s)", type(self).__name__)
+            return
+        buttons = json_message.get("buttons")
+        if isinstance(buttons, list) and buttons:
+            await self.send_text_with_buttons(recipient_id, body, buttons)  # type: ignore[attr-defined]
+        else:
+            await self.send_text_message(recipient_id, body)  # type: ignore[attr-defined]

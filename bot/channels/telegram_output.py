@@ -15,6 +15,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.request import HTTPXRequest
 
 from bot.addresses import AddressBook, UnknownRecipient
+from bot.channels.base import TextAndButtonsJson
 from bot.outbound import DeliveryError, Pacer, Retry, RetryPolicy, send_with_retry
 from bot.payloads import PayloadStore
 from bot.settings import TelegramSettings
@@ -169,7 +170,7 @@ class TelegramSender:
             logger.info("answerCallbackQuery failed (%s)", type(exc).__name__)
 
 
-class TelegramOutput(OutputChannel):
+class TelegramOutput(TextAndButtonsJson, OutputChannel):
     """Rasa output channel for Telegram; ``recipient_id`` is the pseudonym.
 
     Inside a user's turn, a permanent failure (bot blocked, chat gone) is logged and the
@@ -220,17 +221,3 @@ class TelegramOutput(OutputChannel):
         """Send an image by URL."""
         chat_id = await asyncio.to_thread(self.sender.chat_id, recipient_id)
         await self._guard(self.sender.send_photo(chat_id, image, silent=self.proactive))
-
-    async def send_custom_json(
-        self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any
-    ) -> None:
-        """Send ``{"text": ..., "buttons": [...]}`` custom payloads; ignore other shapes."""
-        body = json_message.get("text") if isinstance(json_message, dict) else None
-        if not isinstance(body, str):
-            logger.info("Custom payload without text not sent to Telegram")
-            return
-        buttons = json_message.get("buttons")
-        if isinstance(buttons, list) and buttons:
-            await self.send_text_with_buttons(recipient_id, body, buttons)
-        else:
-            await self.send_text_message(recipient_id, body)

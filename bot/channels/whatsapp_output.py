@@ -11,6 +11,7 @@ import httpx
 from rasa.core.channels.channel import OutputChannel
 
 from bot.addresses import Address, AddressBook, UnknownRecipient
+from bot.channels.base import TextAndButtonsJson
 from bot.outbound import DeliveryError, Pacer, Retry, RetryPolicy, send_with_retry
 from bot.payloads import PayloadStore
 from bot.settings import WhatsAppSettings
@@ -241,7 +242,7 @@ class WhatsAppSender:
             await asyncio.to_thread(self.addresses.set_choices, sender_id, None)
 
 
-class WhatsAppOutput(OutputChannel):
+class WhatsAppOutput(TextAndButtonsJson, OutputChannel):
     """Rasa output channel for WhatsApp; ``recipient_id`` is the pseudonym.
 
     Outside the 24-hour window only the approved template may be sent: the output channel
@@ -312,17 +313,3 @@ class WhatsAppOutput(OutputChannel):
             await self.sender.post(address.address, "image", {"link": image})
 
         await self._deliver(recipient_id, send)
-
-    async def send_custom_json(
-        self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any
-    ) -> None:
-        """Send ``{"text": ..., "buttons": [...]}`` custom payloads; ignore other shapes."""
-        body = json_message.get("text") if isinstance(json_message, dict) else None
-        if not isinstance(body, str):
-            logger.info("Custom payload without text not sent to WhatsApp")
-            return
-        buttons = json_message.get("buttons")
-        if isinstance(buttons, list) and buttons:
-            await self.send_text_with_buttons(recipient_id, body, buttons)
-        else:
-            await self.send_text_message(recipient_id, body)
