@@ -27,7 +27,7 @@ from sklearn.metrics import f1_score, recall_score
 
 from bot.stack.model import train
 from bot.stack.paths import ROOT, VAR
-from bot.stack.processes import RasaStack, running_stack
+from devtools.stack import RasaStack, running_stack
 
 TURNS = [
     "halo kak",

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.helpers.fake_telegram import FakeTelegram
-from tests.helpers.fake_whatsapp import FakeWhatsApp
-from tests.helpers.stack import RasaStack, running_stack
+from devtools.fake_telegram import FakeTelegram
+from devtools.fake_whatsapp import FakeWhatsApp
+from devtools.stack import RasaStack, running_stack
 
 TELEGRAM_SECRET = "e2e_webhook_secret"
 WHATSAPP_SECRET = "e2e_app_secret"

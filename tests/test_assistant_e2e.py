@@ -7,7 +7,7 @@ import uuid
 import httpx
 import pytest
 
-from tests.helpers.stack import RasaStack
+from devtools.stack import RasaStack
 
 pytestmark = pytest.mark.stack
 KEMLU_HOTLINE = "+62 812 9007 0027"

@@ -11,7 +11,7 @@ import subprocess
 import pytest
 
 from bot.stack.paths import BIN, ROOT
-from tests.helpers.stack import RasaStack
+from devtools.stack import RasaStack
 
 pytestmark = pytest.mark.stack
 

@@ -11,7 +11,7 @@ from rasa.shared.nlu.training_data.loading import load_data
 from sklearn.metrics import f1_score, recall_score
 
 from bot.stack.paths import ROOT
-from tests.helpers.stack import RasaStack
+from devtools.stack import RasaStack
 
 pytestmark = pytest.mark.stack
 MIN_MACRO_F1 = 0.90

@@ -15,7 +15,7 @@ import pytest
 import redis
 import sqlalchemy as sa
 
-from tests.helpers.stack import RasaStack, running_stack
+from devtools.stack import RasaStack, running_stack
 
 pytestmark = pytest.mark.stack
 

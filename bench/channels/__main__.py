@@ -1,7 +1,7 @@
 """Run the channel benchmark: ``python -m bench.channels [--turns 30] [--seconds 60]``.
 
 Starts fake Telegram and WhatsApp servers on loopback and the real Rasa + action servers
-(``tests/helpers/stack.py``, the trained model), then measures:
+(``devtools/stack.py``, the trained model), then measures:
 
 1. turn latency p50/p95 from webhook to the last reply at the fake, per channel, against
    the REST channel in the same run (interleaved turns, fresh conversations);
@@ -25,9 +25,9 @@ import httpx
 
 from bench.channels.clients import TG_SECRET, WA_SECRET, Channels
 from bench.channels.load import _p95, soak
-from tests.helpers import stack as stack_module
-from tests.helpers.fake_telegram import FakeTelegram
-from tests.helpers.fake_whatsapp import FakeWhatsApp
+from devtools import stack as stack_module
+from devtools.fake_telegram import FakeTelegram
+from devtools.fake_whatsapp import FakeWhatsApp
 
 TEXTS = ["halo", "gaji saya belum dibayar 3 bulan", "paspor saya ditahan agen"]
 CHANNELS = ("rest", "telegram", "whatsapp")
@@ -67,11 +67,7 @@ async def latency(channels: Channels, turns: int) -> dict[str, Any]:
 
 def use_model(model: Path) -> None:
     """Serve ``model`` instead of training/using the current one (development runs)."""
-    import bot.stack.processes as processes
-
-    for module in (processes, stack_module):
-        if hasattr(module, "ensure_model"):
-            module.ensure_model = lambda: model  # type: ignore[attr-defined]
+    stack_module.ensure_model = lambda: model  # type: ignore[assignment]
 
 
 def markdown(results: dict[str, Any]) -> str:

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from tests.bot.channels.e2e_support import telegram_delivered, whatsapp_delivered
-from tests.helpers.fake_telegram import FakeTelegram, message_update
-from tests.helpers.fake_whatsapp import FakeWhatsApp, encode, sign, text_notification
+from devtools.conversations import telegram_delivered, whatsapp_delivered
+from devtools.fake_telegram import FakeTelegram, message_update
+from devtools.fake_whatsapp import FakeWhatsApp, encode, sign, text_notification
 
 TG_SECRET = "bench_webhook_secret"
 WA_SECRET = "bench_app_secret"

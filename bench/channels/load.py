@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from bench.channels.clients import Channels
-from tests.bot.channels.e2e_support import bot_utterances, compare, sender_id, tracker, user_texts
+from devtools.conversations import bot_utterances, compare, sender_id, tracker, user_texts
 
 SCRIPT = [
     "halo",

@@ -36,20 +36,6 @@ def _stack_env() -> dict[str, str]:
     }
 
 
-DEMO_PORTS = {"telegram": 8081, "whatsapp": 8082}
-# Settings of the fake Telegram and WhatsApp servers of `make demo`: test values, not secrets.
-DEMO_ENV = {
-    "TELEGRAM_BOT_TOKEN": "123456:DEMOTOKEN",
-    "TELEGRAM_WEBHOOK_SECRET": "demo_secret_token",
-    "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{DEMO_PORTS['telegram']}",
-    "WHATSAPP_ACCESS_TOKEN": "EAAG-demo-token",
-    "WHATSAPP_APP_SECRET": "demo_app_secret",
-    "WHATSAPP_VERIFY_TOKEN": "demo_verify_token",
-    "WHATSAPP_PHONE_NUMBER_ID": "106540352242922",
-    "WHATSAPP_API_BASE_URL": f"http://127.0.0.1:{DEMO_PORTS['whatsapp']}",
-}
-
-
 def procfile(*, demo: bool) -> str:
     """The processes honcho runs: actions and Rasa, plus the fake platforms in demo mode."""
     processes = {
@@ -59,28 +45,27 @@ def procfile(*, demo: bool) -> str:
         " --endpoints $LENTERA_ENDPOINTS",
     }
     if demo:
-        webhook = f"http://127.0.0.1:{RASA_PORT}/webhooks"
-        processes["telegram"] = (
-            f"$LENTERA_BIN/python -m tests.helpers.fake_telegram --port {DEMO_PORTS['telegram']}"
-            f" --demo --secret $TELEGRAM_WEBHOOK_SECRET --webhook-url {webhook}/telegram/webhook"
-        )
-        processes["whatsapp"] = (
-            f"$LENTERA_BIN/python -m tests.helpers.fake_whatsapp --port {DEMO_PORTS['whatsapp']}"
-            f" --demo --app-secret $WHATSAPP_APP_SECRET --webhook-url {webhook}/whatsapp/webhook"
+        # Tokens, secrets and ports come from devtools.demo.DEMO_CHANNELS, like the
+        # connectors' settings in run(): the fakes take no token on their command line.
+        processes["demo"] = (
+            f"$LENTERA_BIN/python -m devtools.demo --rasa-url http://127.0.0.1:{RASA_PORT}"
         )
     return "".join(f"{name}: {command}\n" for name, command in processes.items())
 
 
 def run(*, demo: bool) -> None:
     """Start everything under honcho; Ctrl-C stops it all."""
-    env = {**_stack_env(), **(DEMO_ENV if demo else {})}
-    demo_lines = (
-        f"""  Demo Telegram chat: http://127.0.0.1:{DEMO_PORTS["telegram"]}/
-  Demo WhatsApp chat: http://127.0.0.1:{DEMO_PORTS["whatsapp"]}/   (fake platforms, no real tokens)
-"""
-        if demo
-        else "  Telegram/WhatsApp: set their variables (README), or try `make demo`.\n"
-    )
+    env = _stack_env()
+    demo_lines = "  Telegram/WhatsApp: set their variables (README), or try `make demo`.\n"
+    if demo:
+        from devtools.demo import DEMO_CHANNELS  # development tool: imported for demos only
+
+        env.update(DEMO_CHANNELS.connector_env())
+        pages = DEMO_CHANNELS.pages()
+        demo_lines = (
+            f"  Demo Telegram chat: {pages['telegram']}\n"
+            f"  Demo WhatsApp chat: {pages['whatsapp']}   (fake platforms, no real tokens)\n"
+        )
     print(
         f"""
 Lentera is starting (loading the model takes about a minute).

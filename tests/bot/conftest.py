@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from cryptography.fernet import Fernet
 
 from bot.runtime import reset_runtimes
-from tests.helpers.fake_telegram import FakeTelegram
-from tests.helpers.fake_whatsapp import FakeWhatsApp
+from devtools.fake_telegram import FakeTelegram
+from devtools.fake_whatsapp import FakeWhatsApp
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.cli import main, make_bot, poll
 from bot.settings import TelegramSettings
-from tests.helpers.fake_telegram import callback_update, message_update
+from devtools.fake_telegram import callback_update, message_update
 
 
 def _env(monkeypatch, fake):

@@ -14,7 +14,7 @@ import time
 import httpx
 import pytest
 
-from tests.bot.channels.e2e_support import (
+from devtools.conversations import (
     bot_utterances,
     compare,
     sender_id,
@@ -24,8 +24,8 @@ from tests.bot.channels.e2e_support import (
     wait_quiet,
     whatsapp_delivered,
 )
-from tests.helpers.fake_telegram import FakeTelegram, message_update, voice_update
-from tests.helpers.fake_whatsapp import FakeWhatsApp, encode, sign, text_notification
+from devtools.fake_telegram import FakeTelegram, message_update, voice_update
+from devtools.fake_whatsapp import FakeWhatsApp, encode, sign, text_notification
 
 pytestmark = pytest.mark.stack
 

@@ -13,9 +13,9 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from tests.helpers.fake_telegram import message_update
-from tests.helpers.fake_whatsapp import encode, sign, text_notification
-from tests.helpers.stack import free_port
+from devtools.fake_telegram import message_update
+from devtools.fake_whatsapp import encode, sign, text_notification
+from devtools.stack import free_port
 
 ROOT = Path(__file__).resolve().parents[3]
 APP = Path(__file__).with_name("crash_app.py")

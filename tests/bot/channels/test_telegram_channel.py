@@ -12,13 +12,13 @@ import sqlalchemy as sa
 
 from bot.channels.telegram import TelegramInput
 from bot.settings import load_settings
-from tests.bot.channels.harness import Harness
-from tests.helpers.fake_telegram import (
+from devtools.fake_telegram import (
     callback_update,
     location_update,
     message_update,
     voice_update,
 )
+from tests.bot.channels.harness import Harness
 
 SECRET = "test_Secret-123"
 CHAT = 555000111
@@ -244,7 +244,7 @@ async def test_rate_limit_and_server_errors_are_retried_and_delivered_once(
 async def test_blocked_user_is_not_retried_and_turn_completes(
     fake_telegram, sqlite_db, secrets_env
 ):
-    from tests.helpers.fake_telegram import telegram_error
+    from devtools.fake_telegram import telegram_error
 
     fake_telegram.fail_next(
         "sendMessage", telegram_error(403, "Forbidden: bot was blocked by the user")

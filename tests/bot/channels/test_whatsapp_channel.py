@@ -13,8 +13,7 @@ from bot.channels.whatsapp import WhatsAppInput
 from bot.channels.whatsapp_output import WindowClosedError
 from bot.outbound import DeliveryError
 from bot.settings import load_settings
-from tests.bot.channels.harness import Harness
-from tests.helpers.fake_whatsapp import (
+from devtools.fake_whatsapp import (
     PHONE_NUMBER_ID,
     audio_notification,
     button_reply_notification,
@@ -28,6 +27,7 @@ from tests.helpers.fake_whatsapp import (
     template_button_notification,
     text_notification,
 )
+from tests.bot.channels.harness import Harness
 
 APP_SECRET = "test_app_secret"
 WA_ID = "6281234567890"

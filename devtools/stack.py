@@ -1,6 +1,7 @@
 """The whole system as child processes: the trained model, the action server, Rasa.
 
-Used by the end-to-end tests and the benchmarks. Ports are free ports; stores are SQLite
+Used by the end-to-end tests, the browser test and the benchmarks (never by production code:
+`make run` is `python -m bot.stack`). Ports are free ports; stores are SQLite
 under a working directory, or PostgreSQL/Redis when their URLs are given.
 """
 

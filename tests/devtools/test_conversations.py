@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.bot.channels.e2e_support import compare
+from devtools.conversations import compare
 
 LONG = "A" * 900 + "\n\n" + "B" * 300
 

@@ -5,13 +5,12 @@ answered like Meta does (``{"messaging_product": "whatsapp", "contacts": [...],
 "messages": [{"id": "wamid..."}]}``); errors can be injected (429/130429, 5xx, 131047
 re-engagement outside the 24-hour window). Helpers build signed webhook notifications.
 
-Run alone (``python -m tests.helpers.fake_whatsapp --port 8082 --demo``) it serves a chat
-page at ``/`` that posts signed notifications to Rasa's webhook.
+:class:`DemoWhatsApp` also serves a chat page at ``/`` that posts signed notifications to
+Rasa's webhook (``make demo``, :mod:`devtools.demo`).
 """
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import hmac
 import itertools
@@ -21,9 +20,9 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from aiohttp import ClientSession, web
+from aiohttp import web
 
-from tests.helpers.fake_telegram import FakeServer
+from devtools.fake_telegram import FakeServer, post_to_rasa
 
 PHONE_NUMBER_ID = "106540352242922"
 DISPLAY_NUMBER = "15550783881"
@@ -61,7 +60,7 @@ class FakeWhatsApp(FakeServer):
 
     def __init__(
         self,
-        access_token: str = "EAAG-test-token",
+        access_token: str = "EAAG-test-token",  # noqa: S107 - a test value
         phone_number_id: str = PHONE_NUMBER_ID,
         **kwargs: Any,
     ) -> None:
@@ -71,7 +70,7 @@ class FakeWhatsApp(FakeServer):
         self.closed_windows: set[str] = set()
         self._ids = itertools.count(1)
 
-    def channel_env(self, app_secret: str = "test_app_secret") -> dict[str, str]:
+    def channel_env(self, app_secret: str = "test_app_secret") -> dict[str, str]:  # noqa: S107
         """Environment that points Lentera's WhatsApp channel at this fake."""
         return {
             "WHATSAPP_ACCESS_TOKEN": self.access_token,
@@ -84,9 +83,11 @@ class FakeWhatsApp(FakeServer):
         }
 
     def rate_limit_next(self, count: int = 1) -> None:
+        """Answer the next sends with 429, code 130429."""
         self.fail_next("messages", graph_error(429, 130429, "Rate limit hit"), count)
 
     def server_error_next(self, status: int = 500, count: int = 1) -> None:
+        """Answer the next sends with a server error."""
         self.fail_next("messages", graph_error(status, 1, "An unknown error occurred"), count)
 
     def close_window(self, wa_id: str) -> None:
@@ -104,6 +105,7 @@ class FakeWhatsApp(FakeServer):
         ]
 
     def build_app(self) -> web.Application:
+        """Graph API route ``/<version>/<number>/messages`` plus the control routes."""
         app = web.Application()
         app.router.add_post("/{version}/{number}/messages", self._messages)
         self.add_control_routes(app)
@@ -146,6 +148,7 @@ def sign(body: bytes, app_secret: str) -> str:
 
 
 def new_wamid() -> str:
+    """A fresh WhatsApp message id."""
     return "wamid.HBgL" + uuid.uuid4().hex.upper()
 
 
@@ -179,6 +182,7 @@ def inbound(
     wamid: str | None = None,
     timestamp: float | None = None,
 ) -> dict[str, Any]:
+    """One inbound message of type ``kind`` as it appears in a notification."""
     message: dict[str, Any] = {
         "from": wa_id,
         "id": wamid or new_wamid(),
@@ -191,30 +195,36 @@ def inbound(
 
 
 def text_notification(wa_id: str, text: str, **kwargs: Any) -> dict[str, Any]:
+    """A notification with one text message."""
     return notification([inbound(wa_id, "text", {"body": text}, **kwargs)], wa_id=wa_id)
 
 
 def button_reply_notification(wa_id: str, reply_id: str, title: str = "Ya") -> dict[str, Any]:
+    """A notification with one reply-button press."""
     content = {"type": "button_reply", "button_reply": {"id": reply_id, "title": title}}
     return notification([inbound(wa_id, "interactive", content)], wa_id=wa_id)
 
 
 def list_reply_notification(wa_id: str, reply_id: str, title: str = "Pilihan") -> dict[str, Any]:
+    """A notification with one list-row choice."""
     content = {"type": "list_reply", "list_reply": {"id": reply_id, "title": title}}
     return notification([inbound(wa_id, "interactive", content)], wa_id=wa_id)
 
 
 def template_button_notification(wa_id: str, payload: str, text: str = "Ya") -> dict[str, Any]:
+    """A notification with one template quick-reply press."""
     return notification([inbound(wa_id, "button", {"payload": payload, "text": text})], wa_id=wa_id)
 
 
 def location_notification(wa_id: str, latitude: float, longitude: float) -> dict[str, Any]:
+    """A notification with one shared location."""
     return notification(
         [inbound(wa_id, "location", {"latitude": latitude, "longitude": longitude})], wa_id=wa_id
     )
 
 
 def audio_notification(wa_id: str) -> dict[str, Any]:
+    """A notification with one voice note."""
     content = {
         "mime_type": "audio/ogg; codecs=opus",
         "sha256": "m04pFf2ERdaopTyFkGPA0+bX3i+YY2dYgVFwOgDLSDI=",
@@ -227,6 +237,7 @@ def audio_notification(wa_id: str) -> dict[str, Any]:
 def status_notification(
     wa_id: str, status: str = "delivered", error_code: int | None = None
 ) -> dict[str, Any]:
+    """A delivery status notification (``failed`` with ``error_code``)."""
     item: dict[str, Any] = {
         "id": new_wamid(),
         "status": status,
@@ -249,14 +260,18 @@ _DEMO_PAGE = """<!doctype html><meta charset="utf-8"><title>Lentera - fake Whats
 <style>
 body{font-family:sans-serif;max-width:40em;margin:2em auto}
 #log div{margin:.3em 0;padding:.4em;border-radius:.4em}
-.u{background:#dcf8c6;text-align:right}.b{background:#eee}button{margin:.2em}
+.u{background:#dcf8c6;text-align:right}.b{background:#eee}.e{color:#a00}button{margin:.2em}
 </style>
 <h1>Fake WhatsApp chat</h1><div id="log"></div>
 <form id="f"><input id="t" size="50" autofocus> <button>Send</button></form>
 <script>
 let seen = 0;
 const log = document.getElementById('log');
-const post = (b) => fetch('/_demo/send', {method: 'POST', body: JSON.stringify(b)});
+const post = async (b) => {
+  const r = await (await fetch('/_demo/send', {method: 'POST', body: JSON.stringify(b)})).json();
+  if (r.status === 0) add('e', 'Rasa is not reachable yet (still loading the model?)');
+  else if (r.status !== 200) add('e', 'Rasa webhook answered ' + r.status);
+};
 function add(cls, txt, options) {
   const d = document.createElement('div');
   d.className = cls;
@@ -306,6 +321,7 @@ class DemoWhatsApp(FakeWhatsApp):
         self.wa_id = wa_id
 
     def build_app(self) -> web.Application:
+        """The Graph API plus the chat page ``/`` and ``POST /_demo/send``."""
         app = super().build_app()
 
         async def page(_request: web.Request) -> web.Response:
@@ -324,52 +340,8 @@ class DemoWhatsApp(FakeWhatsApp):
                 "X-Hub-Signature-256": sign(raw, self.app_secret),
                 "Content-Type": "application/json",
             }
-            async with (
-                ClientSession() as session,
-                session.post(self.webhook_url, data=raw, headers=headers) as reply,
-            ):
-                return web.json_response({"status": reply.status})
+            return await post_to_rasa(self.webhook_url, data=raw, headers=headers)
 
         app.router.add_get("/", page)
         app.router.add_post("/_demo/send", send)
         return app
-
-
-def main() -> None:  # pragma: no cover - manual/demo use
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8082)
-    parser.add_argument("--access-token", default="EAAG-test-token")
-    parser.add_argument("--phone-number-id", default=PHONE_NUMBER_ID)
-    parser.add_argument(
-        "--demo", action="store_true", help="serve a chat page at / posting to --webhook-url"
-    )
-    parser.add_argument("--webhook-url", default="http://127.0.0.1:5005/webhooks/whatsapp/webhook")
-    parser.add_argument("--app-secret", default="demo_app_secret")
-    args = parser.parse_args()
-    kwargs = {
-        "access_token": args.access_token,
-        "phone_number_id": args.phone_number_id,
-        "host": args.host,
-        "port": args.port,
-    }
-    server: FakeServer = (
-        DemoWhatsApp(args.webhook_url, args.app_secret, **kwargs)
-        if args.demo
-        else FakeWhatsApp(**kwargs)
-    )
-    server.start()
-    print(
-        f"Fake WhatsApp Graph API on {server.url}/<version>/<number>/messages"
-        f" (chat page: {server.url}/)",
-        flush=True,
-    )
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        server.stop()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

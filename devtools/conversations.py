@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 
 from bot.pseudonym import pseudonym
-from tests.helpers.fake_telegram import FakeTelegram
-from tests.helpers.fake_whatsapp import FakeWhatsApp
+from devtools.fake_telegram import FakeTelegram
+from devtools.fake_whatsapp import FakeWhatsApp
 
 Delivered = tuple[str, list[str]]  # (text, button payloads)
 
@@ -25,6 +25,7 @@ def sender_id(env: Mapping[str, str], channel: str, user_id: str | int) -> str:
 
 
 def tracker(rasa_url: str, token: str, sender: str) -> dict[str, Any]:
+    """Rasa's tracker of ``sender`` with all events, through the HTTP API."""
     reply = httpx.get(
         f"{rasa_url}/conversations/{sender}/tracker",
         params={"token": token, "include_events": "ALL"},
@@ -35,6 +36,7 @@ def tracker(rasa_url: str, token: str, sender: str) -> dict[str, Any]:
 
 
 def bot_utterances(tracker_json: dict[str, Any]) -> list[Delivered]:
+    """What the bot uttered, per the tracker: (text, button payloads) in order."""
     result = []
     for event in tracker_json.get("events", []):
         if event.get("event") != "bot":
@@ -48,10 +50,12 @@ def bot_utterances(tracker_json: dict[str, Any]) -> list[Delivered]:
 
 
 def user_texts(tracker_json: dict[str, Any]) -> list[str]:
+    """The user messages of a tracker, in order."""
     return [e.get("text") or "" for e in tracker_json.get("events", []) if e.get("event") == "user"]
 
 
 def telegram_delivered(fake: FakeTelegram, chat_id: int) -> list[Delivered]:
+    """What the fake Telegram received for ``chat_id``: (text, callback data)."""
     result = []
     for call in fake.calls("sendMessage"):
         if call.params.get("chat_id") != chat_id:
@@ -63,6 +67,7 @@ def telegram_delivered(fake: FakeTelegram, chat_id: int) -> list[Delivered]:
 
 
 def whatsapp_delivered(fake: FakeWhatsApp, wa_id: str) -> list[Delivered]:
+    """What the fake WhatsApp received for ``wa_id``: (text, reply ids)."""
     result: list[Delivered] = []
     for body in fake.sent(wa_id):
         if body["type"] == "text":
@@ -134,6 +139,7 @@ def compare(uttered: list[Delivered], delivered: list[Delivered]) -> tuple[int, 
 
 
 def wait_until(predicate: Callable[[], bool], timeout: float, interval: float = 0.05) -> bool:
+    """Poll ``predicate`` until it holds or ``timeout`` passes; return its last value."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():

@@ -8,14 +8,13 @@ background thread::
     ...  # TELEGRAM_API_BASE_URL=fake.url
     fake.wait_for("sendMessage", count=1)
 
-Run alone (``python -m tests.helpers.fake_telegram --port 8081 --demo``) it also serves a
-small chat page at ``/`` that posts signed updates to Rasa's webhook, so a newcomer can
-see a whole conversation without a real bot token.
+:class:`DemoTelegram` also serves a small chat page at ``/`` that posts updates to Rasa's
+webhook, so a newcomer can see a whole conversation without a real bot token
+(``make demo``, :mod:`devtools.demo`).
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import itertools
 import json
@@ -25,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import ClientSession, web
+from aiohttp import ClientError, ClientSession, web
 
 
 @dataclass
@@ -60,31 +59,38 @@ class FakeServer:
 
     @property
     def url(self) -> str:
+        """Base URL of the server (the port is known once started)."""
         return f"http://{self.host}:{self.port}"
 
     def build_app(self) -> web.Application:  # pragma: no cover - overridden
+        """The aiohttp application (subclasses add the routes)."""
         raise NotImplementedError
 
     # -- recording -------------------------------------------------------------------------
     def record(self, method: str, params: dict[str, Any]) -> None:
+        """Record one API call."""
         with self._lock:
             self._calls.append(Call(method, params))
 
     def calls(self, method: str | None = None) -> list[Call]:
+        """Recorded calls, optionally of one method only."""
         with self._lock:
             return [c for c in self._calls if method is None or c.method == method]
 
     def reset(self) -> None:
+        """Forget recorded calls, queued failures and the delay."""
         with self._lock:
             self._calls.clear()
             self._failures.clear()
         self.delay = 0.0
 
     def fail_next(self, method: str, response: Callable[[], web.Response], count: int = 1) -> None:
+        """Answer the next ``count`` calls of ``method`` with ``response()``."""
         with self._lock:
             self._failures.append((method, response, count))
 
     def take_failure(self, method: str) -> web.Response | None:
+        """The queued failure response for ``method``, if any (consumes it)."""
         with self._lock:
             for index, (name, make, count) in enumerate(self._failures):
                 if name == method:
@@ -102,6 +108,7 @@ class FakeServer:
         timeout: float = 15.0,
         where: Callable[[Call], bool] | None = None,
     ) -> list[Call]:
+        """Block until ``count`` matching calls arrived or ``timeout`` passed; return them."""
         deadline = time.monotonic() + timeout
         while True:
             found = [c for c in self.calls(method) if where is None or where(c)]
@@ -116,6 +123,7 @@ class FakeServer:
         timeout: float = 15.0,
         where: Callable[[Call], bool] | None = None,
     ) -> list[Call]:
+        """Like :meth:`wait_for`, without blocking the event loop."""
         deadline = time.monotonic() + timeout
         while True:
             found = [c for c in self.calls(method) if where is None or where(c)]
@@ -125,16 +133,25 @@ class FakeServer:
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> FakeServer:
+        """Serve in a background thread; raise if the port cannot be bound."""
         ready = threading.Event()
+        failure: list[BaseException] = []
 
         def run() -> None:
             loop = asyncio.new_event_loop()
             self._loop = loop
             asyncio.set_event_loop(loop)
             runner = web.AppRunner(self.build_app(), access_log=None)
-            loop.run_until_complete(runner.setup())
-            site = web.TCPSite(runner, self.host, self.port)
-            loop.run_until_complete(site.start())
+            try:
+                loop.run_until_complete(runner.setup())
+                site = web.TCPSite(runner, self.host, self.port)
+                loop.run_until_complete(site.start())
+            except BaseException as exc:  # noqa: BLE001 - reported by start()
+                failure.append(exc)
+                loop.run_until_complete(runner.cleanup())
+                loop.close()
+                ready.set()
+                return
             server = getattr(site, "_server", None)
             if server is not None and server.sockets:
                 self.port = server.sockets[0].getsockname()[1]
@@ -146,16 +163,23 @@ class FakeServer:
 
         self._thread = threading.Thread(target=run, name=type(self).__name__, daemon=True)
         self._thread.start()
-        ready.wait(10)
+        if not ready.wait(10):
+            raise RuntimeError(f"{type(self).__name__} did not start on {self.url}")
+        if failure:
+            self._loop = None
+            raise RuntimeError(f"{type(self).__name__} cannot serve on {self.url}") from failure[0]
         return self
 
     def stop(self) -> None:
+        """Stop the server and its thread."""
         if self._loop is not None:
             self._loop.call_soon_threadsafe(self._loop.stop)
         if self._thread is not None:
             self._thread.join(10)
 
     def add_control_routes(self, app: web.Application) -> None:
+        """Add ``GET /_calls`` and ``POST /_reset`` (used by the chat pages)."""
+
         async def calls(request: web.Request) -> web.Response:
             method = request.query.get("method")
             return web.json_response([c.__dict__ for c in self.calls(method)])
@@ -192,14 +216,14 @@ class FakeTelegram(FakeServer):
         "username": "lentera_test_bot",
     }
 
-    def __init__(self, token: str = "123456:TESTTOKEN", **kwargs: Any) -> None:
+    def __init__(self, token: str = "123456:TESTTOKEN", **kwargs: Any) -> None:  # noqa: S107
         super().__init__(**kwargs)
         self.token = token
         self._ids = itertools.count(1000)
         self.updates: list[dict[str, Any]] = []
         self.webhook: dict[str, Any] = {}
 
-    def channel_env(self, secret: str = "test_webhook_secret") -> dict[str, str]:
+    def channel_env(self, secret: str = "test_webhook_secret") -> dict[str, str]:  # noqa: S107
         """Environment that points Lentera's Telegram channel at this fake."""
         return {
             "TELEGRAM_BOT_TOKEN": self.token,
@@ -210,6 +234,7 @@ class FakeTelegram(FakeServer):
     def rate_limit_next(
         self, method: str = "sendMessage", retry_after: int = 1, count: int = 1
     ) -> None:
+        """Answer the next calls of ``method`` with 429 and ``retry_after``."""
         self.fail_next(
             method,
             telegram_error(429, f"Too Many Requests: retry after {retry_after}", retry_after),
@@ -219,9 +244,11 @@ class FakeTelegram(FakeServer):
     def server_error_next(
         self, method: str = "sendMessage", status: int = 500, count: int = 1
     ) -> None:
+        """Answer the next calls of ``method`` with a server error."""
         self.fail_next(method, telegram_error(status, "Internal Server Error"), count)
 
     def sent_texts(self, chat_id: int | None = None) -> list[str]:
+        """Texts of ``sendMessage`` calls, optionally to one chat only."""
         return [
             str(c.params.get("text"))
             for c in self.calls("sendMessage")
@@ -229,6 +256,7 @@ class FakeTelegram(FakeServer):
         ]
 
     def build_app(self) -> web.Application:
+        """Bot API routes ``/bot<token>/<method>`` plus the control routes."""
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._api)
         self.add_control_routes(app)
@@ -297,6 +325,7 @@ _update_ids = itertools.count(int(time.time()) % 1_000_000 * 100)
 
 
 def next_update_id() -> int:
+    """A fresh, increasing ``update_id``."""
     return next(_update_ids)
 
 
@@ -356,6 +385,7 @@ def callback_update(chat_id: int, data: str, *, language_code: str | None = "id"
 
 
 def voice_update(chat_id: int, **kwargs: Any) -> dict[str, Any]:
+    """A voice message update."""
     voice = {
         "file_id": "AwACAgQAAxkBAAIBZ2V",
         "file_unique_id": "AgADQhMAAqZ",
@@ -368,9 +398,19 @@ def voice_update(chat_id: int, **kwargs: Any) -> dict[str, Any]:
 def location_update(
     chat_id: int, latitude: float, longitude: float, **kwargs: Any
 ) -> dict[str, Any]:
+    """A location message update."""
     return message_update(
         chat_id, None, location={"latitude": latitude, "longitude": longitude}, **kwargs
     )
+
+
+async def post_to_rasa(url: str, **kwargs: Any) -> web.Response:
+    """POST to Rasa's webhook for a chat page: ``{"status": <HTTP status>}``, 0 if unreachable."""
+    try:
+        async with ClientSession() as session, session.post(url, **kwargs) as reply:
+            return web.json_response({"status": reply.status})
+    except ClientError:
+        return web.json_response({"status": 0})
 
 
 # ---- demo ---------------------------------------------------------------------------------
@@ -379,14 +419,18 @@ _DEMO_PAGE = """<!doctype html><meta charset="utf-8"><title>Lentera - fake Teleg
 <style>
 body{font-family:sans-serif;max-width:40em;margin:2em auto}
 #log div{margin:.3em 0;padding:.4em;border-radius:.4em}
-.u{background:#dcf8c6;text-align:right}.b{background:#eee}button{margin:.2em}
+.u{background:#dcf8c6;text-align:right}.b{background:#eee}.e{color:#a00}button{margin:.2em}
 </style>
 <h1>Fake Telegram chat</h1><div id="log"></div>
 <form id="f"><input id="t" size="50" autofocus> <button>Send</button></form>
 <script>
 let seen = 0;
 const log = document.getElementById('log');
-const post = (b) => fetch('/_demo/send', {method: 'POST', body: JSON.stringify(b)});
+const post = async (b) => {
+  const r = await (await fetch('/_demo/send', {method: 'POST', body: JSON.stringify(b)})).json();
+  if (r.status === 0) add('e', 'Rasa is not reachable yet (still loading the model?)');
+  else if (r.status !== 200) add('e', 'Rasa webhook answered ' + r.status);
+};
 function add(cls, txt, buttons) {
   const d = document.createElement('div');
   d.className = cls;
@@ -430,6 +474,7 @@ class DemoTelegram(FakeTelegram):
         self.chat_id = chat_id
 
     def build_app(self) -> web.Application:
+        """The Bot API plus the chat page ``/`` and ``POST /_demo/send``."""
         app = super().build_app()
 
         async def page(_request: web.Request) -> web.Response:
@@ -441,48 +486,12 @@ class DemoTelegram(FakeTelegram):
                 update = callback_update(self.chat_id, str(body["data"]))
             else:
                 update = message_update(self.chat_id, str(body.get("text", "")))
-            async with (
-                ClientSession() as session,
-                session.post(
-                    self.webhook_url,
-                    json=update,
-                    headers={"X-Telegram-Bot-Api-Secret-Token": self.secret},
-                ) as reply,
-            ):
-                return web.json_response({"status": reply.status})
+            return await post_to_rasa(
+                self.webhook_url,
+                json=update,
+                headers={"X-Telegram-Bot-Api-Secret-Token": self.secret},
+            )
 
         app.router.add_get("/", page)
         app.router.add_post("/_demo/send", send)
         return app
-
-
-def main() -> None:  # pragma: no cover - manual/demo use
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8081)
-    parser.add_argument("--token", default="123456:TESTTOKEN")
-    parser.add_argument(
-        "--demo", action="store_true", help="serve a chat page at / posting to --webhook-url"
-    )
-    parser.add_argument("--webhook-url", default="http://127.0.0.1:5005/webhooks/telegram/webhook")
-    parser.add_argument("--secret", default="demo_secret_token")
-    args = parser.parse_args()
-    if args.demo:
-        server: FakeServer = DemoTelegram(
-            args.webhook_url, args.secret, token=args.token, host=args.host, port=args.port
-        )
-    else:
-        server = FakeTelegram(token=args.token, host=args.host, port=args.port)
-    server.start()
-    print(
-        f"Fake Telegram Bot API on {server.url}/bot<token>/ (chat page: {server.url}/)", flush=True
-    )
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        server.stop()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
