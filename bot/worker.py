@@ -3,7 +3,9 @@
 The webhook hands each accepted row to :meth:`InboxWorker.submit` and answers the platform
 at once. A background loop claims rows left behind by a failed attempt, a dead process or
 an expired lease, so an acknowledged message is processed even if the process is killed
-mid-turn (at-least-once; the handler skips turns the tracker already holds).
+mid-turn (at-least-once; the handler skips turns the tracker already holds). A reply refused
+because of our own credentials (:class:`~bot.outbound.ConfigurationError`) is not retried: the
+row is dead-lettered and the error logged once, until a turn succeeds again.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 
-from bot.inbox import FAILED, Inbox, InboxRow
+from bot.inbox import FAILED, MAX_ATTEMPTS, Inbox, InboxRow
+from bot.outbound import ConfigurationError
 from bot.rasa_bridge import AgentNotReady
 
 logger = logging.getLogger(__name__)
@@ -98,6 +101,7 @@ class InboxWorker:
         self._inflight: set[int] = set()
         self._loop_task: asyncio.Task[None] | None = None
         self._last_purge = 0.0
+        self._misconfigured = False  # a ConfigurationError was logged and nothing worked since
 
     def submit(self, row: InboxRow) -> None:
         """Process a row in the background, after earlier rows of the same sender."""
@@ -188,6 +192,10 @@ class InboxWorker:
         except AgentNotReady:
             logger.info("Rasa not ready; inbound %s message kept for later", self.channel)
             self._safe(lambda: self.inbox.release(row.id, row.attempts, delay=1.0))
+        except ConfigurationError as exc:
+            self._report_misconfiguration(exc)
+            # Dead-letter at once: every attempt would be refused the same way.
+            self._safe(lambda: self.inbox.release(row.id, max(MAX_ATTEMPTS, row.attempts + 1)))
         except Exception as exc:  # noqa: BLE001 - any failure means "try again later"
             logger.error(
                 "Processing an inbound %s message failed (%s); it will be retried",
@@ -199,7 +207,21 @@ class InboxWorker:
             if status == FAILED:
                 logger.error("Inbound %s message dead-lettered", self.channel)
         else:
+            self._misconfigured = False
             self._safe(lambda: self.inbox.complete(row.id))
+
+    def _report_misconfiguration(self, exc: ConfigurationError) -> None:
+        if self._misconfigured:
+            logger.debug("Inbound %s message dead-lettered: configuration error", self.channel)
+            return
+        self._misconfigured = True
+        logger.error(
+            "Configuration error: %s. Replies cannot be sent: inbound %s messages are "
+            "dead-lettered, not retried, until the settings are fixed and Rasa restarted "
+            "(logged once).",
+            exc,
+            self.channel,
+        )
 
     def _safe(self, call: Callable[[], object]) -> object:
         try:

@@ -11,12 +11,27 @@ from typing import Any
 
 from rasa.core.channels.channel import OutputChannel
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.request import HTTPXRequest
 
 from bot.addresses import AddressBook, UnknownRecipient
 from bot.channels.base import TextAndButtonsJson
-from bot.outbound import DeliveryError, Pacer, Retry, RetryPolicy, send_with_retry
+from bot.outbound import (
+    ConfigurationError,
+    DeliveryError,
+    Pacer,
+    Retry,
+    RetryPolicy,
+    send_with_retry,
+)
 from bot.payloads import PayloadStore
 from bot.settings import TelegramSettings
 from bot.texts import split_text, text
@@ -26,6 +41,17 @@ logger = logging.getLogger(__name__)
 MAX_TEXT = 4096
 MAX_CALLBACK_BYTES = 64
 CONNECTION_POOL_SIZE = 64
+SETTINGS = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL")
+
+
+def telegram_configuration_error(exc: InvalidToken) -> ConfigurationError:
+    """The bot token was refused (401, or 404 for a malformed token or a wrong base URL).
+
+    A 403 (``Forbidden``) is not one: Telegram answers it when one user blocked the bot.
+    """
+    return ConfigurationError(
+        "Telegram", "the Bot API answered 401/404: invalid bot token", SETTINGS
+    )
 
 
 def classify_telegram_error(exc: BaseException) -> Retry | None:
@@ -166,6 +192,8 @@ class TelegramSender:
                 policy=RetryPolicy(max_attempts=2, base_delay=0.2),
                 what="telegram answerCallbackQuery",
             )
+        except InvalidToken:
+            logger.debug("answerCallbackQuery refused: invalid bot token")  # the turn reports it
         except TelegramError as exc:
             logger.info("answerCallbackQuery failed (%s)", type(exc).__name__)
 
@@ -174,7 +202,8 @@ class TelegramOutput(TextAndButtonsJson, OutputChannel):
     """Rasa output channel for Telegram; ``recipient_id`` is the pseudonym.
 
     Inside a user's turn, a permanent failure (bot blocked, chat gone) is logged and the
-    turn goes on; an exhausted transient failure raises so the inbound message is retried.
+    turn goes on; an exhausted transient failure raises so the inbound message is retried; a
+    refused bot token raises :class:`~bot.outbound.ConfigurationError` (never retried).
     A proactive channel (caseworker replies, via :meth:`TelegramInput.get_output_channel`)
     raises :class:`DeliveryError` on any failure and sends silently (no notification
     sound or preview), because someone else may hold the phone.
@@ -193,6 +222,8 @@ class TelegramOutput(TextAndButtonsJson, OutputChannel):
     async def _guard(self, coro: Any) -> None:
         try:
             await coro
+        except InvalidToken as exc:
+            raise telegram_configuration_error(exc) from exc
         except (BadRequest, Forbidden, DeliveryError) as exc:
             logger.warning("Telegram message not delivered (%s)", type(exc).__name__)
             if self.proactive:

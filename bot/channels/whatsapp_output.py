@@ -12,7 +12,14 @@ from rasa.core.channels.channel import OutputChannel
 
 from bot.addresses import Address, AddressBook, UnknownRecipient
 from bot.channels.base import TextAndButtonsJson
-from bot.outbound import DeliveryError, Pacer, Retry, RetryPolicy, send_with_retry
+from bot.outbound import (
+    ConfigurationError,
+    DeliveryError,
+    Pacer,
+    Retry,
+    RetryPolicy,
+    send_with_retry,
+)
 from bot.payloads import PayloadStore
 from bot.settings import WhatsAppSettings
 from bot.texts import split_text, text
@@ -25,6 +32,9 @@ MAX_TEXT, MAX_BODY, MAX_BUTTONS, MAX_BUTTON_TITLE = 4096, 1024, 3, 20
 MAX_ROWS, MAX_ROW_TITLE, MAX_ID = 10, 24, 200
 RETRYABLE_CODES = {4, 80007, 130429, 131056}
 WINDOW_CLOSED_CODES = {131047, 470}
+CREDENTIALS_STATUSES = {401, 403}
+INVALID_TOKEN_CODE = 190  # OAuthException: access token invalid or expired
+SETTINGS = ("WHATSAPP_ACCESS_TOKEN", "WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_API_BASE_URL")
 
 
 class GraphError(RuntimeError):
@@ -34,6 +44,18 @@ class GraphError(RuntimeError):
         super().__init__(f"Graph API error {status} (code {code})")
         self.status = status
         self.code = code
+
+
+def is_credentials_error(exc: GraphError) -> bool:
+    """True when the Graph API refused our access token or permissions (401, 403, code 190)."""
+    return exc.status in CREDENTIALS_STATUSES or exc.code == INVALID_TOKEN_CODE
+
+
+def whatsapp_configuration_error(exc: GraphError) -> ConfigurationError:
+    """The error to raise when the Graph API refused our credentials."""
+    return ConfigurationError(
+        "WhatsApp", f"the Graph API answered {exc.status}, code {exc.code}", SETTINGS
+    )
 
 
 class WindowClosedError(DeliveryError):
@@ -157,7 +179,12 @@ class WhatsAppSender:
                 policy=RetryPolicy(max_attempts=2, base_delay=0.2),
                 what="whatsapp read",
             )
-        except (GraphError, httpx.HTTPError) as exc:
+        except GraphError as exc:
+            if is_credentials_error(exc):  # the turn's reply reports it, once
+                logger.debug("Mark-as-read refused: credentials")
+            else:
+                logger.info("Mark-as-read failed (%s)", type(exc).__name__)
+        except httpx.HTTPError as exc:
             logger.info("Mark-as-read failed (%s)", type(exc).__name__)
 
     async def send_template(self, wa_id: str) -> bool:
@@ -247,7 +274,8 @@ class WhatsAppOutput(TextAndButtonsJson, OutputChannel):
 
     Outside the 24-hour window only the approved template may be sent: the output channel
     sends it (if configured) and raises :class:`WindowClosedError` so the sender (e.g. the
-    caseworker console calling Rasa's API) learns the text itself was not delivered.
+    caseworker console calling Rasa's API) learns the text itself was not delivered. A refused
+    access token raises :class:`~bot.outbound.ConfigurationError` (never retried).
     """
 
     @classmethod
@@ -267,6 +295,8 @@ class WhatsAppOutput(TextAndButtonsJson, OutputChannel):
         try:
             await send(address)
         except GraphError as exc:
+            if is_credentials_error(exc):
+                raise whatsapp_configuration_error(exc) from exc
             if exc.code in WINDOW_CLOSED_CODES:
                 await self._window_closed(address)
             logger.warning(
