@@ -1,11 +1,13 @@
 """Which contacts to show, from the referral directory, as chat-ready text.
 
-Plain functions over `knowledge_base` so the actions stay thin and testable.
+Plain functions over `knowledge_base` so the actions stay thin and testable. Only an entry's
+current channels are rendered (`knowledge_base.render`); notes for maintainers never are.
 """
 
 from __future__ import annotations
 
 from actions.messages import text
+from bot.places import places
 from knowledge_base.directory import (
     DEFAULT_DIR,
     Directory,
@@ -26,8 +28,31 @@ def directory() -> Directory:
     return safe_directory(DIRECTORY_PATH)
 
 
-def _usable(entries: list[Entry]) -> list[Entry]:
+def usable(entries: list[Entry]) -> list[Entry]:
+    """Entries that have a channel to show."""
     return [entry for entry in entries if entry.channels]
+
+
+def area_of(city: str | None) -> str | None:
+    """The mission area a known city lies in (Lahad Datu -> Tawau), if the gazetteer says."""
+    known = places().city(city)
+    return known.area if known else None
+
+
+def missions_near(directory: Directory, country: str, city: str | None) -> list[Entry]:
+    """Indonesia's missions in ``country``: the one covering the city first, then the capital's."""
+    return usable(mission_contacts(directory, country, city, area_of(city)))
+
+
+def has_local_contacts(directory: Directory, country: str | None) -> bool:
+    """True when the directory lists an entry of its own for ``country``."""
+    return bool(country) and bool(usable(directory.by_country(str(country))))
+
+
+def no_local_reply(directory: Directory, country: str, lang: str) -> str:
+    """Says plainly that nothing local is known, with the national hotlines in one message."""
+    header = text("no_local_contacts", lang).format(country=places().country_name(country, lang))
+    return header + "\n" + hotlines_text(directory, lang)
 
 
 def emergency_reply(
@@ -36,11 +61,13 @@ def emergency_reply(
     """Messages for a person in danger: local emergency number, then the mission's hotline.
 
     With no known country: the national hotlines at once (the question where they are is
-    asked by the caller, after these).
+    asked by the caller, after these). A country with no entry of its own says so plainly.
     """
+    if country and not has_local_contacts(directory, country):
+        return [no_local_reply(directory, country, lang)]
     messages: list[str] = []
-    local = _usable(emergency_contacts(directory, country)) if country else []
-    missions = _usable(mission_contacts(directory, country, city)) if country else []
+    local = usable(emergency_contacts(directory, country)) if country else []
+    missions = missions_near(directory, country, city) if country else []
     if local:
         messages.append(text("emergency_local", lang) + "\n" + render_entry(local[0], lang))
     if missions:
@@ -50,15 +77,16 @@ def emergency_reply(
     return messages
 
 
+def hotlines_text(directory: Directory, lang: str) -> str:
+    """The two national hotlines, rendered."""
+    hotlines = usable(national_hotlines(directory))[:2]
+    return "\n\n".join(render_entry(entry, lang) for entry in hotlines)
+
+
 def national_reply(directory: Directory, lang: str) -> str:
     """The national hotlines as one message (used whenever nothing local is known)."""
-    hotlines = _usable(national_hotlines(directory))[:2]
     # The header and the first hotline stay in one message: channels split on blank lines.
-    return (
-        text("national_hotlines", lang)
-        + "\n"
-        + "\n\n".join(render_entry(entry, lang) for entry in hotlines)
-    )
+    return text("national_hotlines", lang) + "\n" + hotlines_text(directory, lang)
 
 
 def entries_reply(entries: list[Entry], lang: str) -> str:

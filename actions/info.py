@@ -7,15 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
-from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
-from actions.contacts import directory, entries_reply
-from actions.guard import never_silent
-from actions.language import reply_language
-from actions.places import country_from_slots
+from actions.contacts import entries_reply
 from knowledge_base.directory import Directory, mission_contacts
 
 ANSWERS_PATH = Path(__file__).parent / "content" / "answers.yml"
@@ -39,39 +32,3 @@ def answer(topic: str, country: str | None, lang: str, directory: Directory) -> 
     if contacts:
         messages.append(entries_reply(contacts, lang))
     return messages
-
-
-class _AnswerByCountry:
-    """Shared `run` of the answer actions (a mixin, so rasa-sdk does not register it)."""
-
-    topic = ""
-
-    @never_silent
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        """Utter the answer for the user's country (general answer when unknown)."""
-        country, _ = country_from_slots(tracker)
-        for message in answer(self.topic, country, reply_language(tracker), directory()):
-            dispatcher.utter_message(text=message)
-        return []
-
-
-class ActionAnswerRights(_AnswerByCountry, Action):
-    """What the rules say on wages, rest, passport, for the main destination countries."""
-
-    topic = "rights"
-
-    def name(self) -> str:
-        """Action name used in the domain."""
-        return "action_answer_rights"
-
-
-class ActionAnswerSafeMigration(_AnswerByCountry, Action):
-    """Before departure: legal route, licensed agencies, documents."""
-
-    topic = "safe_migration"
-
-    def name(self) -> str:
-        """Action name used in the domain."""
-        return "action_answer_safe_migration"

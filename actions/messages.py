@@ -43,3 +43,8 @@ def buttons(key: str, lang: str) -> list[dict[str, str]]:
 def say(dispatcher: CollectingDispatcher, key: str, lang: str) -> None:
     """Send message `key` with its buttons, if any."""
     dispatcher.utter_message(text=text(key, lang), buttons=buttons(key, lang) or None)
+
+
+def raw(key: str) -> Any:
+    """The raw content of ``key`` (for structured entries such as topic labels)."""
+    return _messages()[key]

@@ -17,6 +17,18 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
     },
     "choose": {"id": "Pilih salah satu:", "en": "Choose one:"},
+    # The last line of defence when a turn produced nothing (bot/channels/guard.py).
+    "turn_failed": {
+        "id": (
+            "Maaf, ada gangguan di sistem saya. Pesan Anda tidak hilang. Kalau darurat, "
+            "hubungi polisi setempat atau hotline pemerintah Indonesia ini:"
+        ),
+        "en": (
+            "Sorry, something went wrong on my side. Your message is not lost. In an "
+            "emergency, call the local police or these Indonesian government hotlines:"
+        ),
+    },
+    "caseworker_button": {"id": "Bicara dengan petugas", "en": "Talk to a caseworker"},
     "choose_button": {"id": "Pilihan", "en": "Options"},
     "numbered_hint": {
         "id": "Balas dengan angka pilihanmu.",

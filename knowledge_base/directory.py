@@ -516,27 +516,32 @@ def _norm_city(city: str) -> str:
     return CITY_ALIASES.get(c, c)
 
 
-def mission_contacts(directory: Directory, country: str, city: str | None = None) -> list[Entry]:
+def mission_contacts(
+    directory: Directory, country: str, city: str | None = None, area: str | None = None
+) -> list[Entry]:
     """Return Indonesia's missions (KBRI, KJRI, KRI, KDEI) in ``country``.
 
     The mission serving ``city`` (by its ``cities`` list, aliases such as KL or JB
-    understood) comes first; then embassies before consulates, in file order.
+    understood) comes first, then the one serving the city's mission ``area`` (Lahad Datu is
+    in Tawau's), then embassies before consulates, in file order.
 
     Args:
         directory: The loaded directory.
         country: ISO 3166-1 alpha-2 code.
         city: The city the person is in, as typed or normalised.
+        area: The mission area the city lies in (from the gazetteer), if known.
 
     Returns:
         The missions, possibly empty.
     """
     code = (country or "").upper()
     missions = [e for e in directory.entries if e.kind in MISSION_KINDS and code in e.countries]
-    wanted = _norm_city(city) if city else None
+    wanted = [_norm_city(place) for place in (city, area) if place]
 
     def key(e: Entry) -> tuple[int, int]:
-        serves_city = wanted is not None and any(_norm_city(c) == wanted for c in e.cities)
-        return (0 if serves_city else 1, 0 if e.kind == "embassy" else 1)
+        served = {_norm_city(c) for c in e.cities}
+        rank = next((i for i, place in enumerate(wanted) if place in served), len(wanted))
+        return (rank, 0 if e.kind == "embassy" else 1)
 
     return sorted(missions, key=key)
 

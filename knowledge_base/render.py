@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from knowledge_base.directory import Channel, Entry
 
 _LOCAL_DIAL_RE = re.compile(r"^[0-9#*][0-9 #*\-]{1,20}$")
+_DIGITS_RE = re.compile(r"[0-9]")
 
 LANGUAGE_NAMES: dict[str, dict[str, str]] = {
     "id": {"id": "Indonesia", "en": "Indonesian"},
@@ -125,13 +126,23 @@ def _channel_line(kind: str, members: list[Channel], lang: str) -> str:
     if hours:
         extras.append(f"{_TEXT['hours'][lang]}: {hours}")
     note = first.note_in(lang)
-    if note:
+    if note and not _DIGITS_RE.search(note):
+        # A note with digits is for maintainers (old or alternative numbers): a frightened
+        # person dials whatever number they see, so only the channel's own value is shown.
         extras.append(note)
     if extras:
         line += " (" + "; ".join(extras) + ")"
     if any(m.confidence == "low" for m in members):
         line += " (!)"
     return "- " + line
+
+
+def render_channels(entry: Entry, channels: Sequence[Channel], lang: str) -> str:
+    """The entry's name and only the given channels (for "which one has WhatsApp?")."""
+    lang = lang if lang in ("id", "en") else "en"
+    lines = [entry.name_in(lang)]
+    lines += [_channel_line(kind, members, lang) for kind, members in _group(list(channels))]
+    return "\n".join(lines)
 
 
 def language_list(codes: Iterable[str], lang: str) -> str:
@@ -158,9 +169,6 @@ def render_entry(entry: Entry, lang: str, *, max_channels: int = 3) -> str:
         lines.append(_channel_line(kind, members, lang))
     if entry.languages:
         lines.append(f"{_TEXT['languages'][lang]}: {language_list(entry.languages, lang)}")
-    notes = entry.notes_in(lang)
-    if notes:
-        lines.append(f"ℹ️ {notes}")
     low_shown = [m for _, members in shown for m in members if m.confidence == "low"]
     if low_shown:
         all_low = len(low_shown) == sum(len(m) for _, m in shown)

@@ -18,6 +18,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.guard import never_silent
 from bot.inbox import InboxRow
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings, load_settings
@@ -163,7 +164,7 @@ class WebhookChannel(InputChannel, Generic[SenderT]):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Routes: ``GET /`` (health), ``POST /webhook`` and the platform's own."""
-        self._on_new_message = on_new_message
+        self._on_new_message = never_silent(on_new_message, reraise=True)
         bp = Blueprint(f"lentera_{self.CHANNEL}_webhook", __name__)
 
         @bp.listener("after_server_start")

@@ -9,14 +9,13 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import spacy
-import yaml
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-GAZETTEER_PATH = Path(__file__).with_name("places.yml")
+from bot.places import places_data
+
 FUZZY_MIN_LENGTH = 6
 FUZZY_CUTOFF = 0.84
 SHORT_MESSAGE_TOKENS = 3
@@ -134,5 +133,4 @@ class Gazetteer:
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
     """The shared gazetteer built from `places.yml` (built once per process)."""
-    with GAZETTEER_PATH.open(encoding="utf-8") as handle:
-        return Gazetteer(yaml.safe_load(handle))
+    return Gazetteer(places_data())

@@ -1,0 +1,422 @@
+"""One turn of the dialogue: what to say to a message, given what is known.
+
+The whole conversation logic lives here, as plain functions over `State` and `Message`, so that
+every turn gets a reply (never silence, never a loop) and can be tested without Rasa:
+
+- the person leads: a new request (another problem, an embassy for a named place, a rights
+  question, a language switch, a person, deletion, an emergency) is answered first;
+- anything volunteered (place, safety, writing for a relative) is taken from any message and
+  never asked again; a question is asked at most twice, then the assistant goes on with what
+  it knows;
+- danger comes first, with local emergency numbers or the national hotlines.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from actions.contacts import (
+    MAX_ENTRIES,
+    emergency_reply,
+    entries_reply,
+    has_local_contacts,
+    hotlines_text,
+    national_reply,
+    no_local_reply,
+)
+from actions.followup import followup_text
+from actions.info import answer
+from actions.messages import buttons, raw, text
+from actions.referral import TOPIC_OF_INTENT, referral_entries, topic_of_problem
+from actions.state import State
+from actions.understanding import (
+    Message,
+    followup_kind,
+    is_long,
+    safety_answer,
+    writes_for_relative,
+)
+from bot.places import places
+from knowledge_base.directory import Directory, Entry
+
+# intent -> value of the `problem` slot (intents.md: the name without the `report_` prefix)
+PROBLEM_OF_INTENT = {
+    "report_abuse": "abuse",
+    "report_unpaid_wages": "unpaid_wages",
+    "report_document_withheld": "document_withheld",
+    "report_trafficking": "trafficking",
+    "report_recruitment_fraud": "recruitment_fraud",
+    "report_overwork": "overwork",
+    "report_health_problem": "health_problem",
+    "report_detention": "detention",
+    "want_to_go_home": "want_to_go_home",
+    "report_missing_person": "missing_person",
+}
+ANSWERS = {"affirm", "deny", "inform", "nlu_fallback"}
+# Messages whose place is where the person is (a question may name another place).
+TAKES_PLACE = {*ANSWERS, *PROBLEM_OF_INTENT, "emergency"}
+# Problems where "are you safe?" is not the first thing to ask.
+NO_SAFETY_QUESTION = {"missing_person", "recruitment_fraud"}
+SHORT_CLOSING = 60  # a goodbye or thanks longer than this is probably a story
+MAX_MESSAGES = 5
+# Intents that are never a question about the contacts just shown.
+NOT_FOLLOWUPS = {*PROBLEM_OF_INTENT, "choose_language", "request_human", "greet"}
+
+
+class Reply:
+    """The messages of one turn, in order, never the same text twice."""
+
+    def __init__(self, lang: str) -> None:
+        """Start an empty reply in ``lang``."""
+        self.lang = lang
+        self.messages: list[dict[str, Any]] = []
+
+    def add(self, body: str, button_list: list[dict[str, str]] | None = None) -> None:
+        """Add a message (a repeat of one already in this turn is dropped)."""
+        if not body or any(m["text"] == body for m in self.messages):
+            return
+        self.messages.append({"text": body, "buttons": button_list or []})
+
+    def say(self, key: str, **values: str) -> None:
+        """Add message ``key`` of `content/messages.yml` in the turn's language."""
+        body = text(key, self.lang)
+        self.add(body.format(**values) if values else body, buttons(key, self.lang))
+
+    def final(self) -> list[dict[str, Any]]:
+        """At most MAX_MESSAGES messages: a turn is never a wall."""
+        return self.messages[:MAX_MESSAGES]
+
+
+def problem_of(intent: str | None) -> str | None:
+    """The `problem` slot value for a report intent, else None."""
+    return PROBLEM_OF_INTENT.get(intent or "")
+
+
+# -- places ------------------------------------------------------------------------------
+
+
+def place_of(message: Message) -> tuple[str | None, str | None]:
+    """(country, city) named in the message; a city implies its country."""
+    gazetteer = places()
+    city = gazetteer.city(message.entity("city"))
+    country = gazetteer.country(message.entity("country"))
+    if city and country and city.country != country:
+        return country, None  # "KL ... in Saudi": the country named wins, the city is dropped
+    if city:
+        return city.country, city.name
+    return country, None
+
+
+def take_place(state: State, country: str | None, city: str | None) -> None:
+    """Remember where the person (or their relative) is."""
+    if not country:
+        return
+    if country != state.country or city:
+        state.city = city
+    state.country = country
+
+
+# -- building blocks ---------------------------------------------------------------------
+
+
+def ask(state: State, reply: Reply, question: str, key: str) -> bool:
+    """Ask ``question`` (message ``key``) unless it was asked twice already."""
+    if not state.asks_left(question):
+        return False
+    reply.say(key)
+    state.count_ask(question)
+    state.pending = question
+    return True
+
+
+def ask_place(state: State, reply: Reply, key: str = "ask_country") -> bool:
+    """Ask where the person is."""
+    return ask(state, reply, "place", key)
+
+
+def emergency(state: State, reply: Reply, directory: Directory) -> None:
+    """Emergency numbers at once; the place is asked only afterwards."""
+    for body in emergency_reply(directory, state.country, state.city, reply.lang):
+        reply.add(body)
+    state.emergency_given = True
+    state.problem = state.problem or "emergency"
+    if not state.country:
+        ask_place(state, reply, "emergency_where")
+    else:
+        reply.say("caseworker_offer")
+
+
+def show_contacts(
+    state: State,
+    reply: Reply,
+    directory: Directory,
+    topic: str,
+    place: tuple[str | None, str | None],
+    query: str = "",
+) -> None:
+    """Up to three entries for ``topic`` near ``place``, or the national hotlines."""
+    country, city = place
+    state.topic = topic
+    state.referral_offset = 0.0
+    if not country:
+        reply.add(national_reply(directory, reply.lang))
+        ask_place(state, reply, "referral_where")
+        return
+    if not has_local_contacts(directory, country):
+        reply.add(no_local_reply(directory, country, reply.lang))
+        state.shown = []
+        reply.say("caseworker_offer")
+        return
+    entries = referral_entries(directory, topic, country, city, query, reply.lang)
+    show_page(state, reply, directory, entries, 0)
+
+
+def show_page(
+    state: State, reply: Reply, directory: Directory, entries: list[Entry], offset: int
+) -> None:
+    """Show entries[offset:offset+3] with "more" and caseworker buttons."""
+    page = entries[offset : offset + MAX_ENTRIES]
+    state.referral_offset = float(offset)
+    if not page:
+        reply.say("no_more_contacts")
+        reply.add(national_reply(directory, reply.lang))
+        return
+    state.shown = [entry.id for entry in page]
+    more = len(entries) > offset + MAX_ENTRIES
+    more_button = (
+        [{"title": text("more_contacts_button", reply.lang), "payload": "/more_options"}]
+        if more
+        else []
+    )
+    caseworker = buttons("caseworker_button", reply.lang)
+    reply.add(entries_reply(page, reply.lang), more_button + caseworker)
+
+
+def continue_problem(state: State, reply: Reply, directory: Directory) -> None:
+    """Ask what is still needed for the problem (at most twice each), else give the contacts."""
+    problem = state.problem or ""
+    asks_safety = problem not in NO_SAFETY_QUESTION and problem != "emergency"
+    if asks_safety and state.is_safe_now is None:
+        key = "ask_is_relative_safe" if state.writer == "relative" else "ask_is_safe_now"
+        if ask(state, reply, "safety", key):
+            return
+    if state.is_safe_now is False and not state.emergency_given:
+        emergency(state, reply, directory)
+        if state.pending:
+            return
+    if not state.country and ask_place(state, reply):
+        return
+    topic = topic_of_problem(problem) or "embassy"
+    show_contacts(state, reply, directory, topic, (state.country, state.city))
+    state.done = True
+
+
+def resume(state: State, reply: Reply, directory: Directory, pending: str | None) -> None:
+    """After a side request, go back to an unfinished question if it still makes sense."""
+    if pending in ("safety", "place") and state.problem and not state.done:
+        continue_problem(state, reply, directory)
+
+
+def fallback(state: State, reply: Reply, message: Message, directory: Directory) -> None:
+    """Not understood: a long story gets its likely topics; else rephrase, then a person."""
+    state.fallbacks += 1
+    if is_long(message.text):
+        reply.add(text("long_story", reply.lang), story_buttons(message, reply.lang))
+        return
+    if state.fallbacks <= 1:
+        reply.say("ask_rephrase")
+        return
+    reply.say("fallback_human")
+    reply.add(national_reply(directory, reply.lang))
+
+
+def story_buttons(message: Message, lang: str) -> list[dict[str, str]]:
+    """Buttons for the two or three likeliest topics of a message, then a caseworker."""
+    topics = text_topics()
+    likely = [name for name, _ in message.ranking if name in topics][:3]
+    if not likely:
+        likely = ["report_abuse", "report_unpaid_wages", "want_to_go_home"]
+    options = [{"title": topics[name][lang], "payload": f"/{name}"} for name in likely]
+    return options + buttons("caseworker_button", lang)
+
+
+def text_topics() -> dict[str, dict[str, str]]:
+    """The topic labels of `long_story_topics` (intent -> {id, en})."""
+    topics: dict[str, dict[str, str]] = raw("long_story_topics")
+    return topics
+
+
+# -- the turn ----------------------------------------------------------------------------
+
+
+def respond(state: State, message: Message, directory: Directory) -> list[dict[str, Any]]:
+    """Decide the reply to ``message`` and update ``state``; never returns nothing."""
+    reply = Reply(state.language)
+    handle(state, reply, message, directory)
+    if not reply.messages:
+        reply.say("menu_prompt")
+    return reply.final()
+
+
+def handle(state: State, reply: Reply, message: Message, directory: Directory) -> None:
+    """Route one message; see the module docstring for the order of precedence."""
+    intent = message.intent or "nlu_fallback"
+    pending, state.pending = state.pending, None
+    named = place_of(message)
+    words = "" if message.is_button else message.text
+    if intent != "nlu_fallback":
+        state.fallbacks = 0
+    if writes_for_relative(words):
+        state.writer = "relative"
+    take_safety(state, message, pending, intent)
+    if intent in TAKES_PLACE or not state.country:
+        take_place(state, *named)
+
+    if intent == "emergency":
+        new = problem_of(message.ranking[1][0]) if len(message.ranking) > 1 else None
+        state.problem = state.problem or new
+        emergency(state, reply, directory)
+        return
+    if pending == "delete" and intent in ("affirm", "deny"):
+        delete_answer(state, reply, intent == "affirm")
+        return
+    if intent == "delete_my_data":
+        reply.say("ask_delete_confirm")
+        state.pending = "delete"
+        return
+    kind = followup_kind(words)
+    if kind and state.shown and not named[0] and intent not in NOT_FOLLOWUPS:
+        reply.add(followup_text(directory, state.shown, kind, reply.lang))
+        return
+    if intent in PROBLEM_OF_INTENT:
+        report(state, reply, directory, intent)
+        return
+    if intent in TOPIC_OF_INTENT:
+        place = named if named[0] else (state.country, state.city)
+        show_contacts(state, reply, directory, TOPIC_OF_INTENT[intent], place, words)
+        return
+    if intent in ("ask_rights", "ask_safe_migration"):
+        country = named[0] or state.country
+        for body in answer(intent.removeprefix("ask_"), country, reply.lang, directory):
+            reply.add(body)
+        resume(state, reply, directory, pending)
+        return
+    if intent == "request_human":
+        reply.say("human_requested")
+        reply.add(national_reply(directory, reply.lang))
+        return
+    if intent == "choose_language":
+        if not message.entity("language"):  # "ganti bahasa": the other one
+            state.language = reply.lang = "en" if reply.lang == "id" else "id"
+        reply.say("language_set")
+        resume(state, reply, directory, pending)
+        return
+    if intent == "more_options":
+        more(state, reply, directory)
+        return
+    if intent == "greet" and not is_long(words):
+        greet(state, reply, directory, pending)
+        return
+    short = len(words) <= SHORT_CLOSING
+    if intent in ("thank", "goodbye") and short and message.confidence >= 0.6:
+        reply.say("thank" if intent == "thank" else "goodbye")
+        return
+    if intent == "bot_challenge":
+        reply.say("iamabot")
+        resume(state, reply, directory, pending)
+        return
+    if intent == "out_of_scope" and not pending and not is_long(words):
+        reply.say("out_of_scope")
+        return
+    answer_or_fallback(state, reply, message, directory, pending, named)
+
+
+def take_safety(state: State, message: Message, pending: str | None, intent: str) -> None:
+    """Read "are you safe?" from the words of any message, or from yes/no when it was asked."""
+    said = None if message.is_button else safety_answer(message.text)
+    if pending == "safety" and said is None and intent in ("affirm", "deny"):
+        said = intent == "affirm"
+    if said is not None and (pending == "safety" or intent in ANSWERS or state.problem):
+        state.is_safe_now = said
+        if said is False:
+            state.emergency_given = state.emergency_given and state.pending != "safety"
+    elif pending == "safety":
+        state.stop_asking("safety")  # answered with something else: go on, do not loop
+
+
+def report(state: State, reply: Reply, directory: Directory, intent: str) -> None:
+    """A problem: acknowledge a new one, then ask what is missing or give the contacts."""
+    problem = problem_of(intent)
+    if problem != state.problem:
+        reply.say(f"ack_{problem}")
+        state.problem = problem
+        state.done = False
+    continue_problem(state, reply, directory)
+
+
+def delete_answer(state: State, reply: Reply, confirmed: bool) -> None:
+    """Delete on yes (the action turns this into a restart), else carry on."""
+    if confirmed:
+        reply.say("data_deleted")
+        state.pending = "deleted"
+        return
+    reply.say("anything_else")
+
+
+def more(state: State, reply: Reply, directory: Directory) -> None:
+    """The next three entries of the last referral."""
+    if not state.topic or not state.country:
+        continue_problem(state, reply, directory)
+        return
+    entries = referral_entries(directory, state.topic, state.country, state.city, "", reply.lang)
+    show_page(state, reply, directory, entries, int(state.referral_offset) + MAX_ENTRIES)
+
+
+def greet(state: State, reply: Reply, directory: Directory, pending: str | None) -> None:
+    """Introduce Lentera once; later greetings go back to what was open."""
+    if not state.greeted:
+        reply.say("first_contact")
+        state.greeted = True
+        return
+    if pending in ("safety", "place") and state.problem and not state.done:
+        continue_problem(state, reply, directory)
+        return
+    reply.say("greet_again")
+
+
+def answer_or_fallback(
+    state: State,
+    reply: Reply,
+    message: Message,
+    directory: Directory,
+    pending: str | None,
+    named: tuple[str | None, str | None],
+) -> None:
+    """Answers to a question, a place given, a yes/no, or not understood."""
+    intent = message.intent or "nlu_fallback"
+    open_problem = bool(state.problem) and not state.done
+    unplaced = pending == "place" and not named[0] and intent not in ("affirm", "deny")
+    if unplaced and ask_place(state, reply, "country_unknown"):
+        return
+    if state.problem == "emergency" and (named[0] or pending == "place"):
+        emergency(state, reply, directory)
+        return
+    if open_problem and (pending or named[0] or intent in ("affirm", "deny", "inform")):
+        continue_problem(state, reply, directory)
+        return
+    if named[0]:
+        if state.topic:
+            show_contacts(state, reply, directory, state.topic, (state.country, state.city))
+        else:
+            reply.say("place_noted")
+        return
+    if intent in ("affirm", "deny") and not message.is_button and not is_long(message.text):
+        reply.say("anything_else")
+        return
+    if intent in ("affirm", "deny") and message.is_button:
+        reply.say("anything_else")
+        return
+    fallback(state, reply, message, directory)
+
+
+__all__ = ["Reply", "hotlines_text", "problem_of", "respond"]

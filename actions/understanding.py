@@ -1,0 +1,117 @@
+"""What a free-text message says besides its intent: answers in words and follow-ups.
+
+Plain functions over `content/cues.yml`, so an answer such as "aman kak", "safe kok kak,
+cuma stress" or "klo siang aman, malem dijaga mandor" is understood whatever the classifier
+made of it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+CUES_PATH = Path(__file__).parent / "content" / "cues.yml"
+# Past this length a message is a story, not a short answer or a goodbye.
+LONG_MESSAGE = 280
+
+
+@lru_cache(maxsize=1)
+def _cues() -> dict[str, Any]:
+    with CUES_PATH.open(encoding="utf-8") as handle:
+        raw = yaml.safe_load(handle)
+
+    def compiled(patterns: list[str]) -> list[re.Pattern[str]]:
+        return [re.compile(pattern) for pattern in patterns]
+
+    return {
+        "unsafe": compiled(raw["unsafe"]),
+        "safe": compiled(raw["safe"]),
+        "relative": compiled(raw["relative"]),
+        "followup": {kind: compiled(p) for kind, p in raw["followup"].items()},
+    }
+
+
+def _clean(text: str) -> str:
+    lowered = (text or "").lower().replace("’", "'")
+    return re.sub(r"([a-z])\1{2,}", r"\1", lowered)  # "amannn" -> "aman"
+
+
+def _any(patterns: list[re.Pattern[str]], text: str) -> bool:
+    return any(pattern.search(text) for pattern in patterns)
+
+
+def safety_answer(text: str) -> bool | None:
+    """True for "safe", False for "not safe" (any danger or confinement cue wins), else None."""
+    cleaned = _clean(text)
+    if _any(_cues()["unsafe"], cleaned):
+        return False
+    if _any(_cues()["safe"], cleaned):
+        return True
+    return None
+
+
+def writes_for_relative(text: str) -> bool:
+    """True when the person writes about a relative or friend ("adik sy", "my sister")."""
+    return _any(_cues()["relative"], _clean(text))
+
+
+def followup_kind(text: str) -> str | None:
+    """``whatsapp``, ``hours`` or ``verify`` for a question about a contact, else None."""
+    cleaned = _clean(text)
+    for kind, patterns in _cues()["followup"].items():
+        if _any(patterns, cleaned):
+            return str(kind)
+    return None
+
+
+def is_long(text: str) -> bool:
+    """True for a story-length message."""
+    return len(text or "") > LONG_MESSAGE
+
+
+@dataclass(frozen=True)
+class Message:
+    """The latest user message as the dialogue needs it."""
+
+    text: str
+    intent: str | None
+    confidence: float
+    ranking: tuple[tuple[str, float], ...]
+    entities: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def from_parse(cls, parse: dict[str, Any] | None) -> Message:
+        """Build from Rasa's parse data (``tracker.latest_message``)."""
+        parse = parse or {}
+        intent = parse.get("intent") or {}
+        ranking = tuple(
+            (str(item.get("name")), float(item.get("confidence") or 0.0))
+            for item in parse.get("intent_ranking") or []
+            if item.get("name")
+        )
+        entities = tuple(
+            (str(e.get("entity")), str(e.get("value")))
+            for e in parse.get("entities") or []
+            if e.get("entity") and e.get("value") is not None
+        )
+        return cls(
+            text=str(parse.get("text") or ""),
+            intent=intent.get("name"),
+            confidence=float(intent.get("confidence") or 0.0),
+            ranking=ranking,
+            entities=entities,
+        )
+
+    def entity(self, name: str) -> str | None:
+        """The first value of entity ``name`` in the message."""
+        return next((value for entity, value in self.entities if entity == name), None)
+
+    @property
+    def is_button(self) -> bool:
+        """True for a button payload ("/affirm"), which carries no words to read."""
+        return self.text.startswith("/")

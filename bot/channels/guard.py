@@ -1,0 +1,91 @@
+"""Never silent, never a wall: every turn on every channel gets one to six messages.
+
+Wraps Rasa's ``on_new_message`` so that the same text is never sent twice in one turn, a turn
+sends at most ``MAX_MESSAGES``, and a turn that sent nothing (an action server that is down,
+an internal error) still answers with an apology, the national hotlines and a caseworker
+button. The next message is handled afresh, whatever happened before.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import OutputChannel, UserMessage
+
+from bot.nlu.language import detect_language
+from bot.texts import text
+from knowledge_base.directory import national_hotlines, safe_directory
+from knowledge_base.render import render_entry
+
+logger = logging.getLogger(__name__)
+MAX_MESSAGES = 6
+Handler = Callable[[UserMessage], Awaitable[Any]]
+
+
+class TurnGuard(OutputChannel):
+    """An output channel in front of the real one: drops repeats and a runaway tail."""
+
+    def __init__(self, inner: OutputChannel) -> None:
+        """Guard ``inner`` for one turn."""
+        self.inner = inner
+        self.sent: list[str] = []
+        self.dropped = 0
+
+    def name(self) -> str:  # type: ignore[override]
+        """The guarded channel's name (Rasa records it on the tracker)."""
+        return str(self.inner.name())
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(self.inner, attribute)
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        """Forward a message unless it repeats one of this turn or the turn is full."""
+        key = repr((message.get("text"), message.get("buttons"), message.get("custom")))
+        if key in self.sent or len(self.sent) >= MAX_MESSAGES:
+            self.dropped += 1
+            return
+        self.sent.append(key)
+        await self.inner.send_response(recipient_id, message)
+
+
+def apology(language: str) -> dict[str, Any]:
+    """The apology with the national hotlines and a caseworker button."""
+    hotlines = [e for e in national_hotlines(safe_directory()) if e.channels][:2]
+    body = text("turn_failed", language) + "\n" + "\n\n".join(
+        render_entry(entry, language) for entry in hotlines
+    )
+    button = {"title": text("caseworker_button", language), "payload": "/request_human"}
+    return {"text": body, "buttons": [button]}
+
+
+def never_silent(on_new_message: Handler, *, reraise: bool = False) -> Handler:
+    """Wrap ``on_new_message`` with a `TurnGuard` and the apology of last resort.
+
+    Args:
+        on_new_message: Rasa's handler.
+        reraise: Raise an error again when nothing was sent, so an inbox worker can retry
+            the stored delivery (webhook channels); the REST channel answers at once instead.
+    """
+
+    async def guarded(message: UserMessage) -> Any:
+        guard = TurnGuard(message.output_channel)
+        message.output_channel = guard
+        try:
+            await on_new_message(message)
+        except Exception as error:  # the type only: messages may quote the user's text
+            logger.error("Turn failed on %s: %s", guard.name(), type(error).__name__)
+            if reraise and not guard.sent:
+                raise
+        if guard.dropped:
+            logger.warning(
+                "Turn on %s: %s repeated or excess messages dropped", guard.name(), guard.dropped
+            )
+        if not guard.sent:
+            hint = (message.metadata or {}).get("language_hint")
+            language = hint or detect_language(message.text or "") or "id"
+            logger.error("Turn on %s sent nothing; apology sent", guard.name())
+            await guard.send_response(message.sender_id, apology(language))
+
+    return guarded
