@@ -26,6 +26,7 @@ from actions.contacts import (
 )
 from actions.followup import followup_text
 from actions.info import answer
+from actions.language import LANGUAGES
 from actions.messages import buttons, raw, text
 from actions.referral import TOPIC_OF_INTENT, referral_entries, topic_of_problem
 from actions.state import State
@@ -251,6 +252,9 @@ def text_topics() -> dict[str, dict[str, str]]:
 
 def respond(state: State, message: Message, directory: Directory) -> list[dict[str, Any]]:
     """Decide the reply to ``message`` and update ``state``; never returns nothing."""
+    named_language = message.entity("language")
+    if named_language in LANGUAGES:
+        state.language = named_language
     reply = Reply(state.language)
     handle(state, reply, message, directory)
     if not reply.messages:
@@ -340,7 +344,7 @@ def take_safety(state: State, message: Message, pending: str | None, intent: str
         state.is_safe_now = said
         if said is False:
             state.emergency_given = state.emergency_given and state.pending != "safety"
-    elif pending == "safety":
+    elif pending == "safety" and (intent in ANSWERS or intent in PROBLEM_OF_INTENT):
         state.stop_asking("safety")  # answered with something else: go on, do not loop
 
 

@@ -11,7 +11,8 @@ from actions.messages import text
 from knowledge_base.directory import Channel, Directory, Entry, national_hotlines
 from knowledge_base.render import render_channels
 
-WRITTEN = ("whatsapp", "sms", "telegram", "line", "email")
+# Ways to write instead of calling, for a person with no credit or who cannot talk.
+WRITTEN = ("whatsapp", "sms", "telegram", "line")
 
 
 def _written(channel: Channel) -> bool:

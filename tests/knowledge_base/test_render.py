@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -82,15 +83,23 @@ def test_max_channels_and_hours_and_languages(make_directory: Callable[..., Path
     assert "Languages: Indonesian, English" in text
 
 
-def test_bilingual_notes(make_directory: Callable[..., Path]) -> None:
+def test_channel_labels_shown_operator_notes_never(make_directory: Callable[..., Path]) -> None:
     raw = entry(
-        notes={"id": "Catatan penting.", "en": "Important note."},
-        channels=[channel(note={"id": "Hotline konsuler", "en": "Consular hotline"})],
+        notes={"id": "Hotline lama +852 6894 2799 tidak dipakai.", "en": "Old +852 6894 2799."},
+        channels=[
+            channel(note={"id": "Hotline konsuler", "en": "Consular hotline"}),
+            channel(
+                value="+60 3-2116 4000",
+                e164="+60321164000",
+                note={"id": "juga 2116 4017", "en": "also 2116 4017"},
+            ),
+        ],
     )
-    assert "Catatan penting." in render_one(make_directory, raw, "id")
     assert "Hotline konsuler" in render_one(make_directory, raw, "id")
     assert "Consular hotline" in render_one(make_directory, raw, "en")
-    assert "Important note." in render_one(make_directory, raw, "xx")
+    for lang in ("id", "en", "xx"):
+        shown = render_one(make_directory, raw, lang)
+        assert "6894" not in shown and "4017" not in shown
 
 
 def test_render_shipped_entries() -> None:
@@ -99,3 +108,31 @@ def test_render_shipped_entries() -> None:
     assert "tel:+966569173990" in text and "tel:+966503609667" in text
     sapa = render_entry(d.get("sapa-129"), "en")
     assert "https://wa.me/628111129129" in sapa
+
+
+DIGIT_RUN = re.compile(r"\+?\d[\d\s().\-/]*\d|\d")
+
+
+def _allowed_digits(entry) -> set[str]:
+    """Digit strings an entry may show: its channels' values and E.164 forms, its hours."""
+    allowed = set()
+    for ch in entry.channels:
+        for value in (ch.value, ch.e164 or "", ch.hours or ""):
+            allowed.update(re.sub(r"\D", "", m) for m in DIGIT_RUN.findall(value))
+            allowed.add(re.sub(r"\D", "", value))
+    return allowed
+
+
+def test_every_rendered_entry_shows_only_its_current_channels() -> None:
+    """Scan every entry of every country in both languages for digits that are not a channel."""
+    d = load_directory()
+    for e in d.entries:
+        allowed = _allowed_digits(e)
+        texts = [e.name_in(lang) + "\n" + e.description_in(lang) for lang in ("id", "en")]
+        for lang in ("id", "en"):
+            body = render_entry(e, lang)
+            for line in body.splitlines()[2:]:  # name and description are prose
+                for run in DIGIT_RUN.findall(line.replace("%23", "#")):
+                    digits = re.sub(r"\D", "", run)
+                    ok = any(digits in a for a in allowed) or any(run in t for t in texts)
+                    assert ok, f"{e.id} ({lang}) shows {run!r}, not a current channel: {line}"

@@ -1,0 +1,157 @@
+"""The dialogue as plain functions: one turn at a time, free text as people type it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from actions.contacts import directory
+from actions.flow import MAX_MESSAGES, respond
+from actions.state import State
+from actions.understanding import Message
+
+
+def msg(text: str, intent: str, conf: float = 0.9, **entities: str) -> Message:
+    return Message(text, intent, conf, ((intent, conf),), tuple(entities.items()))
+
+
+def talk(turns: list[Message], lang: str = "id") -> tuple[State, list[list[str]]]:
+    state = State(language=lang)
+    replies = []
+    for message in turns:
+        replies.append([m["text"] for m in respond(state, message, directory())])
+    return state, replies
+
+
+def numbers(texts: list[str]) -> str:
+    return re.sub(r"\D", "", " ".join(texts))
+
+
+def test_every_turn_answers_within_limits_without_repeats():
+    state, replies = talk(
+        [
+            msg("gaji sy blm dibayar 3 bulan", "report_unpaid_wages"),
+            msg("iya saya aman", "affirm"),
+            msg("???", "nlu_fallback", 0.1),
+            msg("???", "nlu_fallback", 0.1),
+            msg("ok", "affirm"),
+        ]
+    )
+    for turn in replies:
+        assert 1 <= len(turn) <= MAX_MESSAGES
+        assert len(turn) == len(set(turn))
+
+
+def test_safety_answered_with_a_place_is_not_asked_again():
+    state, replies = talk(
+        [
+            msg("paspor sy ditahan majikan", "report_document_withheld"),
+            msg("sy di penang, daerah bayan lepas", "inform", city="Bayan Lepas"),
+        ]
+    )
+    assert state.country == "MY" and state.city == "Bayan Lepas"
+    assert not any("aman sekarang" in t for t in replies[1])
+    assert "KJRI Penang" in "\n".join(replies[1])
+
+
+def test_a_question_is_asked_at_most_twice_then_the_national_hotlines():
+    state, replies = talk(
+        [msg("majikan sy jahat", "report_abuse")] + [msg("hmm", "nlu_fallback", 0.2)] * 4
+    )
+    asked = [t for turn in replies for t in turn if t.endswith("?")]
+    assert all(asked.count(q) <= 2 for q in asked)
+    assert "81290070027" in numbers(replies[-1]) or "8118080141" in numbers(
+        [t for turn in replies for t in turn]
+    )
+
+
+def test_named_city_wins_over_the_earlier_country():
+    state, replies = talk(
+        [
+            msg("I'm in Hong Kong, my employer hits me", "report_abuse", country="HK"),
+            msg("safe now", "affirm"),
+            msg("nomor kbri riyadh berapa", "ask_embassy_contact", city="Riyadh"),
+        ],
+        "en",
+    )
+    assert "Riyadh" in replies[-1][0].splitlines()[0]
+
+
+def test_kuala_lumpur_gets_the_embassy_not_tawau():
+    _, replies = talk(
+        [
+            msg("paspor sy ditahan majikan di KL", "report_document_withheld", city="Kuala Lumpur"),
+            msg("aman kak", "affirm"),
+        ]
+    )
+    first = replies[-1][0].splitlines()[0]
+    assert first == "KBRI Kuala Lumpur"
+
+
+@pytest.mark.parametrize(("city", "mission"), [("Lahad Datu", "Tawau"), ("Dammam", "Riyadh")])
+def test_city_maps_to_its_mission_area(city, mission):
+    _, replies = talk([msg(f"kbri dekat {city}", "ask_embassy_contact", city=city)])
+    assert mission in replies[0][0].splitlines()[0]
+
+
+def test_danger_in_a_country_without_entries_gets_national_hotlines_first():
+    _, replies = talk(
+        [msg("they will beat us tonight, we are in Poland", "emergency", country="PL")], "en"
+    )
+    assert "Poland" in replies[0][0] and "+62 812 9007 0027" in replies[0][0]
+
+
+def test_not_safe_in_words_gives_emergency_numbers_at_once():
+    _, replies = talk(
+        [
+            msg("majikan sering mukul sy di hongkong", "report_abuse", country="HK"),
+            msg("klo siang aman, malem dijaga", "nlu_fallback", 0.3),
+        ]
+    )
+    assert "999" in replies[1][0]
+
+
+def test_whatsapp_follow_up_answers_from_the_contacts_shown():
+    state, replies = talk(
+        [
+            msg("kbri riyadh", "ask_embassy_contact", city="Riyadh"),
+            msg("hp sy mau abis batre, ada nmr wa yg bs sy chat aja?", "ask_embassy_contact"),
+        ]
+    )
+    assert "WhatsApp" in replies[1][0] and "wa.me" in replies[1][0]
+
+
+def test_long_story_is_never_goodbye():
+    story = "sy kerja di rumah majikan sudah lama. " * 80
+    _, replies = talk([msg(story, "goodbye", 0.5), msg("jd sy hrs gmn dulu kak?", "goodbye", 0.4)])
+    assert "membaca seluruh cerita" in replies[0][0]
+    assert not any("Sampai jumpa" in t for turn in replies for t in turn)
+
+
+def test_language_switch_inside_a_flow_resumes_the_question():
+    state, replies = talk(
+        [
+            msg("gaji sy blm dibayar", "report_unpaid_wages"),
+            msg("can you answer in English from now?", "choose_language", language="en"),
+        ]
+    )
+    assert replies[1][-1] == "Are you safe right now?"
+
+
+def test_delete_asks_then_restarts():
+    state, replies = talk([msg("hapus data saya", "delete_my_data"), msg("/affirm", "affirm")])
+    assert state.pending == "deleted"
+
+
+def test_relative_is_asked_about_the_relative():
+    _, replies = talk([msg("adik sy dipukul majikannya", "report_abuse")])
+    assert "dia aman" in replies[0][-1]
+
+
+def test_missing_person_is_not_asked_if_safe():
+    state, replies = talk(
+        [msg("adik sy di malaysia ga ada kabar", "report_missing_person", country="MY")]
+    )
+    assert not any("aman" in t for t in replies[0][1:])
+    assert state.done

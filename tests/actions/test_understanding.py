@@ -1,0 +1,90 @@
+import pytest
+
+from actions.understanding import (
+    Message,
+    followup_kind,
+    is_long,
+    safety_answer,
+    writes_for_relative,
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "aman kak",
+        "iya saya aman",
+        "safe kok kak, cuma stress",
+        "I'm safe, I'm staying with a friend",
+        "amannn",
+        "alhamdulillah aman",
+        "im ok",
+        "baik2 aja kak",
+    ],
+)
+def test_safe_in_words(text):
+    assert safety_answer(text) is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ga aman",
+        "blm aman kak",
+        "not safe at night",
+        "aman, tp ga boleh keluar rumah",
+        "klo siang aman, malem dijaga mandor",
+        "pintunya dikunci dari luar",
+        "I'm not ok",
+        "takut bgt kak",
+        "mboten aman",
+    ],
+)
+def test_unsafe_wins_over_safe(text):
+    assert safety_answer(text) is False
+
+
+@pytest.mark.parametrize("text", ["sy di penang, daerah bayan lepas", "ada yg bs jemput kami gk?"])
+def test_no_safety_answer(text):
+    assert safety_answer(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "relative"),
+    [
+        ("adik sy di malaysia ga ada kabar", True),
+        ("my sister's employer hits her", True),
+        ("ibuku blm digaji", True),
+        ("gaji sy blm dibayar", False),
+        ("my employer hits me", False),
+    ],
+)
+def test_writing_for_a_relative(text, relative):
+    assert writes_for_relative(text) is relative
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Is there also a WhatsApp number? My credit is almost finished", "whatsapp"),
+        ("hp sy mau abis batre, ada nmr wa yg bs sy chat aja?", "whatsapp"),
+        ("can I text, I can't talk", "whatsapp"),
+        ("yg 24 jam yg mana?", "hours"),
+        ("nomor itu bener gak?", "verify"),
+        ("gaji sy blm dibayar", None),
+    ],
+)
+def test_followup_questions(text, kind):
+    assert followup_kind(text) == kind
+
+
+def test_long_and_button_messages():
+    assert is_long("x" * 3000) and not is_long("halo")
+    parse = {
+        "text": "/affirm",
+        "intent": {"name": "affirm", "confidence": 1.0},
+        "entities": [{"entity": "city", "value": "Riyadh"}],
+    }
+    message = Message.from_parse(parse)
+    assert message.is_button and message.entity("city") == "Riyadh"
+    assert Message.from_parse(None).intent is None

@@ -1,0 +1,43 @@
+import asyncio
+
+import pytest
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+from bot.channels.guard import MAX_MESSAGES, never_silent
+
+
+def run_turn(handler, *, reraise=False, text="halo kak"):
+    collector = CollectingOutputChannel()
+    message = UserMessage(text, collector, "pseudonym-1")
+    asyncio.run(never_silent(handler, reraise=reraise)(message))
+    return collector.messages
+
+
+def test_repeats_and_runaway_tails_are_dropped():
+    async def runaway(message):
+        for i in range(10):
+            await message.output_channel.send_response(message.sender_id, {"text": "Maaf"})
+            await message.output_channel.send_response(message.sender_id, {"text": f"m{i}"})
+
+    sent = run_turn(runaway)
+    texts = [m["text"] for m in sent]
+    assert len(texts) == MAX_MESSAGES and texts.count("Maaf") == 1
+
+
+@pytest.mark.parametrize("text", ["halo kak", "hello there, can you help me"])
+def test_an_empty_turn_gets_the_apology_with_hotlines(text):
+    async def silent(_message):
+        return None
+
+    sent = run_turn(silent, text=text)
+    assert len(sent) == 1 and "+62 812 9007 0027" in sent[0]["text"]
+    assert sent[0]["buttons"][0]["payload"] == "/request_human"
+
+
+def test_an_error_answers_on_rest_and_is_raised_for_a_retrying_worker():
+    async def broken(_message):
+        raise RuntimeError("tracker store down")
+
+    assert len(run_turn(broken)) == 1
+    with pytest.raises(RuntimeError):
+        run_turn(broken, reraise=True)
