@@ -15,6 +15,7 @@ from typing import Any
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from bot.nlu.language import detect_language
+from bot.outbound import ConfigurationError
 from bot.texts import text
 from knowledge_base.directory import national_hotlines, safe_directory
 from knowledge_base.render import render_entry
@@ -53,8 +54,10 @@ class TurnGuard(OutputChannel):
 def apology(language: str) -> dict[str, Any]:
     """The apology with the national hotlines and a caseworker button."""
     hotlines = [e for e in national_hotlines(safe_directory()) if e.channels][:2]
-    body = text("turn_failed", language) + "\n" + "\n\n".join(
-        render_entry(entry, language) for entry in hotlines
+    body = (
+        text("turn_failed", language)
+        + "\n"
+        + "\n\n".join(render_entry(entry, language) for entry in hotlines)
     )
     button = {"title": text("caseworker_button", language), "payload": "/request_human"}
     return {"text": body, "buttons": [button]}
@@ -74,6 +77,10 @@ def never_silent(on_new_message: Handler, *, reraise: bool = False) -> Handler:
         message.output_channel = guard
         try:
             await on_new_message(message)
+        except ConfigurationError:
+            # Our own credentials were refused: an apology cannot go out either, and the
+            # inbox worker must see it to log it once and dead-letter the delivery.
+            raise
         except Exception as error:  # the type only: messages may quote the user's text
             logger.error("Turn failed on %s: %s", guard.name(), type(error).__name__)
             if reraise and not guard.sent:

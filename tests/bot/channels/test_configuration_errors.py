@@ -212,3 +212,22 @@ def test_no_content_in_the_configuration_error_itself():
         "Telegram refused Lentera's credentials (the Bot API answered 401): "
         "check TELEGRAM_BOT_TOKEN"
     )
+
+
+async def test_the_turn_guard_lets_a_configuration_error_through():
+    from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+    from bot.channels.guard import never_silent
+
+    async def refused(_message):
+        raise ConfigurationError("Telegram", "the Bot API answered 401", ("TELEGRAM_BOT_TOKEN",))
+
+    collector = CollectingOutputChannel()
+    for reraise in (True, False):
+        try:
+            await never_silent(refused, reraise=reraise)(UserMessage("halo", collector, "p-1"))
+        except ConfigurationError:
+            pass
+        else:  # pragma: no cover
+            raise AssertionError("the guard swallowed a configuration error")
+    assert collector.messages == []  # no apology: it could not be sent either
