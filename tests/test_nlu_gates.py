@@ -82,3 +82,24 @@ def test_held_out_split_is_never_trained_on() -> None:
             held = held_out(language, name)
             leaked = [text for text, _ in held if text.strip().lower() in trained]
             assert not leaked, f"{name}/{language}: held-out examples in training data: {leaked}"
+
+
+LONG_STORIES = ROOT / "tests" / "nlu" / "long_stories" / "long_stories_{language}.yml"
+MIN_LONG_TOP3 = 0.8
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_long_stories_keep_their_request_in_the_top_three(rasa_stack: RasaStack, language) -> None:
+    """A long story's request is among the three topics the assistant offers as buttons."""
+    data = load_data(str(LONG_STORIES).format(language=language))
+    hits, misses = 0, []
+    for example in data.intent_examples:
+        parsed = rasa_stack.parse(example.get("text"))
+        top3 = [item["name"] for item in parsed.get("intent_ranking", [])[:3]]
+        if example.get("intent") in top3 or parsed["intent"]["name"] == example.get("intent"):
+            hits += 1
+        else:
+            misses.append((example.get("intent"), top3))
+    share = hits / len(data.intent_examples)
+    _record("long_stories", language, top3=round(share, 3), n=len(data.intent_examples))
+    assert share >= MIN_LONG_TOP3, f"{language}: {share:.2f} in the top three; {misses}"
