@@ -1,0 +1,1 @@
+"""Free-text conversation tests: properties of whole transcripts, scripts, fuzzing."""
