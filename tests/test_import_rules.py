@@ -1,0 +1,69 @@
+"""The import rules of docs/architecture.md, checked over the source tree (run by `make lint`).
+
+- production code (bot, actions, knowledge_base, devtools, bench) never imports `tests`;
+- `actions` never imports the Rasa-side NLU (`bot.nlu`), spaCy or Rasa itself: the action
+  server must not load them;
+- storage and security modules import no channel.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = ("bot", "actions", "knowledge_base", "devtools", "bench")
+STORAGE_AND_SECURITY = (
+    "bot/db.py",
+    "bot/inbox.py",
+    "bot/addresses.py",
+    "bot/payloads.py",
+    "bot/crypto.py",
+    "bot/pseudonym.py",
+    "bot/storage",
+    "bot/security",
+)
+
+
+def imports_of(path: Path) -> set[str]:
+    """Every module a file imports (absolute names)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+def files_under(*places: str) -> list[Path]:
+    out: list[Path] = []
+    for place in places:
+        path = ROOT / place
+        out += [path] if path.is_file() else sorted(path.rglob("*.py")) if path.exists() else []
+    return out
+
+
+def offending(files: list[Path], forbidden: tuple[str, ...]) -> list[str]:
+    return [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in files
+        for name in sorted(imports_of(path))
+        if any(name == f or name.startswith(f + ".") for f in forbidden)
+    ]
+
+
+def test_production_never_imports_tests() -> None:
+    assert offending(files_under(*PRODUCTION), ("tests",)) == []
+
+
+def test_actions_never_load_the_rasa_side() -> None:
+    assert offending(files_under("actions"), ("bot.nlu", "spacy", "rasa")) == []
+
+
+@pytest.mark.parametrize("place", STORAGE_AND_SECURITY)
+def test_storage_and_security_import_no_channel(place: str) -> None:
+    assert offending(files_under(place), ("bot.channels", "telegram", "rasa.core.channels")) == []
