@@ -50,14 +50,20 @@ validate: install ## check training data, domain and the referral directory
 	$(RASA) data validate --fail-on-warnings --data data --domain domain.yml --config config.yml
 	$(PY) -m knowledge_base validate
 
-lint: install ## ruff and mypy
+lint: install ## ruff, mypy and the import rules (docs/architecture.md)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/pytest -q -p no:cacheprovider tests/test_import_rules.py
 
 test: install index train ## every test: lint, validation, pytest, NLU gates, conversation tests
 	$(MAKE) --no-print-directory lint validate
 	$(VENV)/bin/pytest -q
+
+browser: ## Debian's chromium for the browser tests (installed when missing; CI runs as root)
+	@command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+.PHONY: browser
+test: browser
 
 bench: install index train ## benchmarks; results go to docs/benchmarks.md
 	$(PY) -m bench.run

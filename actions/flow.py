@@ -340,10 +340,13 @@ def take_safety(state: State, message: Message, pending: str | None, intent: str
     said = None if message.is_button else safety_answer(message.text)
     if pending == "safety" and said is None and intent in ("affirm", "deny"):
         said = intent == "affirm"
-    if said is not None and (pending == "safety" or intent in ANSWERS or state.problem):
+    # "ada rumah aman?" asks for a safe place; only answers and reports say how the person is.
+    if said is not None and (
+        intent in TAKES_PLACE or (pending == "safety" and intent == "out_of_scope")
+    ):
         state.is_safe_now = said
         if said is False:
-            state.emergency_given = state.emergency_given and state.pending != "safety"
+            state.emergency_given = False  # "not safe" always gets the emergency numbers
     elif pending == "safety" and (intent in ANSWERS or intent in PROBLEM_OF_INTENT):
         state.stop_asking("safety")  # answered with something else: go on, do not loop
 
@@ -398,6 +401,11 @@ def answer_or_fallback(
 ) -> None:
     """Answers to a question, a place given, a yes/no, or not understood."""
     intent = message.intent or "nlu_fallback"
+    if state.is_safe_now is False and not state.emergency_given:
+        emergency(state, reply, directory)
+        if state.problem != "emergency" and not state.done and not state.pending:
+            continue_problem(state, reply, directory)
+        return
     open_problem = bool(state.problem) and not state.done
     unplaced = pending == "place" and not named[0] and intent not in ("affirm", "deny")
     if unplaced and ask_place(state, reply, "country_unknown"):

@@ -155,3 +155,21 @@ def test_missing_person_is_not_asked_if_safe():
     )
     assert not any("aman" in t for t in replies[0][1:])
     assert state.done
+
+
+def test_not_safe_after_the_contacts_still_gets_emergency_numbers():
+    _, replies = talk(
+        [
+            msg("paspor sy ditahan di KL", "report_document_withheld", city="Kuala Lumpur"),
+            msg("aman kak", "affirm"),
+            msg("skrg ga aman, dia marah2", "deny"),
+        ]
+    )
+    assert "999" in replies[2][0]
+
+
+def test_asking_for_a_safe_place_is_not_an_answer_about_safety():
+    state, _ = talk(
+        [msg("gaji sy blm dibayar", "report_unpaid_wages"), msg("ada rumah aman?", "ask_shelter")]
+    )
+    assert state.is_safe_now is None
