@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from devtools.fake_telegram import DemoTelegram
 from devtools.fake_whatsapp import PHONE_NUMBER_ID, DemoWhatsApp
+from devtools.stack import RasaStack, running_stack
 
 DEFAULT_RASA_URL = "http://127.0.0.1:5005"
 
@@ -83,6 +87,32 @@ class DemoChannels:
 
 
 DEMO_CHANNELS = DemoChannels()
+
+
+@dataclass
+class RunningDemo:
+    """What ``make demo`` runs: Rasa and the action server, and both fakes with their pages."""
+
+    stack: RasaStack
+    channels: DemoChannels
+    telegram: DemoTelegram
+    whatsapp: DemoWhatsApp
+
+
+@contextmanager
+def running_demo(workdir: Path, channels: DemoChannels = DEMO_CHANNELS) -> Iterator[RunningDemo]:
+    """Start the stack (free ports, stores under ``workdir``) with the demo channels.
+
+    The same two calls as ``python -m bot.stack run --demo``: the connectors get
+    :meth:`DemoChannels.connector_env`, the fakes come from :meth:`DemoChannels.start`.
+    """
+    with running_stack(workdir, channels.connector_env()) as stack:
+        telegram, whatsapp = channels.start(stack.rasa_url)
+        try:
+            yield RunningDemo(stack, channels, telegram, whatsapp)
+        finally:
+            telegram.stop()
+            whatsapp.stop()
 
 
 def main(argv: list[str] | None = None) -> None:  # pragma: no cover - run by make demo

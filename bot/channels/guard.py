@@ -34,7 +34,7 @@ class TurnGuard(OutputChannel):
         self.sent: list[str] = []
         self.dropped = 0
 
-    def name(self) -> str:  # type: ignore[override]
+    def name(self) -> str:
         """The guarded channel's name (Rasa records it on the tracker)."""
         return str(self.inner.name())
 
