@@ -140,9 +140,11 @@ def emergency(state: State, reply: Reply, directory: Directory) -> None:
     for body in emergency_reply(directory, state.country, state.city, reply.lang):
         reply.add(body)
     state.emergency_given = True
+    state.is_safe_now = False  # in danger: never asked "are you safe?" afterwards
     state.problem = state.problem or "emergency"
     if not state.country:
-        ask_place(state, reply, "emergency_where")
+        ask(state, reply, "place", "emergency_where")
+        state.pending = "emergency_place" if state.pending == "place" else state.pending
     else:
         reply.say("caseworker_offer")
 
@@ -214,7 +216,7 @@ def continue_problem(state: State, reply: Reply, directory: Directory) -> None:
 
 def resume(state: State, reply: Reply, directory: Directory, pending: str | None) -> None:
     """After a side request, go back to an unfinished question if it still makes sense."""
-    if pending in ("safety", "place") and state.problem and not state.done:
+    if pending in ("safety", "place", "emergency_place") and state.problem and not state.done:
         continue_problem(state, reply, directory)
 
 
@@ -385,7 +387,7 @@ def greet(state: State, reply: Reply, directory: Directory, pending: str | None)
         reply.say("first_contact")
         state.greeted = True
         return
-    if pending in ("safety", "place") and state.problem and not state.done:
+    if pending in ("safety", "place", "emergency_place") and state.problem and not state.done:
         continue_problem(state, reply, directory)
         return
     reply.say("greet_again")
@@ -407,11 +409,12 @@ def answer_or_fallback(
             continue_problem(state, reply, directory)
         return
     open_problem = bool(state.problem) and not state.done
-    unplaced = pending == "place" and not named[0] and intent not in ("affirm", "deny")
-    if unplaced and ask_place(state, reply, "country_unknown"):
+    if pending == "emergency_place" and named[0]:
+        emergency(state, reply, directory)  # now with the local numbers
         return
-    if state.problem == "emergency" and (named[0] or pending == "place"):
-        emergency(state, reply, directory)
+    asked_place = pending in ("place", "emergency_place")
+    unplaced = asked_place and not named[0] and intent not in ("affirm", "deny")
+    if unplaced and ask_place(state, reply, "country_unknown"):
         return
     if open_problem and (pending or named[0] or intent in ("affirm", "deny", "inform")):
         continue_problem(state, reply, directory)

@@ -25,7 +25,8 @@ class State:
     problem: str | None = None
     is_safe_now: bool | None = None
     handoff_active: bool = False
-    # What the assistant is waiting for: "safety", "place", "delete", or None.
+    # What the assistant is waiting for: "safety", "place", "emergency_place" (the local
+    # emergency numbers follow), "delete", or None.
     pending: str | None = None
     asked: dict[str, int] = field(default_factory=dict)
     # The referral topic and entries shown last (for "more" and follow-up questions).

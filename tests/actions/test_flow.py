@@ -173,3 +173,16 @@ def test_asking_for_a_safe_place_is_not_an_answer_about_safety():
         [msg("gaji sy blm dibayar", "report_unpaid_wages"), msg("ada rumah aman?", "ask_shelter")]
     )
     assert state.is_safe_now is None
+
+
+def test_emergency_without_a_place_then_the_place_gives_local_numbers():
+    state, replies = talk(
+        [
+            msg("I'm locked in and he is hitting me right now", "emergency"),
+            msg("Riyadh", "inform", city="Riyadh"),
+        ],
+        "en",
+    )
+    assert "+62 812 9007 0027" in replies[0][0] and replies[0][-1].startswith("Which country")
+    assert "911" in replies[1][0] or "999" in replies[1][0]
+    assert state.is_safe_now is False

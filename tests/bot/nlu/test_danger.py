@@ -102,3 +102,33 @@ def test_danger_phrases_are_found(text):
 )
 def test_reports_are_not_danger(text):
     assert not is_danger(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sy udh siapin tali, maaf kak",
+        "mau gantung diri aja",
+        "pengen lompat dari lantai 20",
+        "ora iso ambegan",
+        "i swallowed too many sleeping pills",
+        "he is breaking into my room",
+        "I took a whole bottle of pills",
+    ],
+)
+def test_indirect_suicide_overdose_and_forced_entry_are_danger(text):
+    assert is_danger(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sy mau nyiapin obat buat ibu majikan",
+        "anak majikan lompat dari tempat tidur",
+        "I took my medicine today",
+        "aku wes iso ambegan maneh",
+        "the door is broken",
+    ],
+)
+def test_look_alikes_of_the_new_danger_phrases_are_not(text):
+    assert not is_danger(text)
