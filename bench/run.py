@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHMARKS = ["bench.assistant", "bench.search.run", "bench.channels"]
+BENCHMARKS = ["bench.assistant", "bench.search.run", "bench.channels", "bench.fuzz"]
 
 
 def main() -> int:

@@ -14,7 +14,8 @@ What is checked is behaviour a person would notice, never wording:
 - contacts for the right country (and the mission of the right city) within N turns;
 - the first reply to a danger message holds an emergency number;
 - the reply language follows the person;
-- a question just answered is not asked again at once; a story is never answered "goodbye".
+- a question just answered is not asked again at once, a new request inside a flow is not
+  answered with the pending question only, and a story is never answered "goodbye".
 
 Numbers are recognised by :func:`shown_numbers`: ``tel:`` and ``wa.me`` links, runs with a
 ``+``, runs of 7 or more digits (dates, times, year ranges and amounts excluded), and short
@@ -173,6 +174,24 @@ def not_reasked(turns: Sequence[Turn], index: int) -> list[str]:
         f"turn {index + 1}: asked again right after {_short(turns[index].user)!r}: {_short(q)!r}"
         for q in again
     ]
+
+
+def answered_not_reasked(turns: Sequence[Turn], index: int) -> list[str]:
+    """Turn ``index`` (0-based) is more than the previous turn's question asked again.
+
+    Used where the person asks something new inside a flow: answering it and then asking
+    the pending question once more is fine; only asking the question again is not.
+    """
+    if index <= 0 or index >= len(turns):
+        return []
+    before = {_norm_space(message_text(m)) for m in turns[index - 1].bot if is_question(m)}
+    rest = [m for m in turns[index].bot if _norm_space(message_text(m)) not in before]
+    if turns[index].bot and not rest:
+        return [
+            f"turn {index + 1}: only the previous question again after "
+            f"{_short(turns[index].user)!r}"
+        ]
+    return []
 
 
 _GOODBYE = re.compile(

@@ -11,7 +11,9 @@ meet. Format (one file holds a list under ``conversations``)::
           - halo kak                     # a plain string is a typed message
           - text: gaji sy blm dibayar 3 bulan
           - text: iya saya aman
-            no_reask: true               # must not ask the previous question again
+            no_reask: true               # an answer: the previous question must not come back
+          - text: nomor kbri di irak ada gk?
+            answered: true               # a new request: not only the pending question again
           - text: sy di riyadh
             contacts: {country: SA, city: riyadh, within: 2}   # city, within, only optional
           - text: /affirm
@@ -56,6 +58,7 @@ TURN_KEYS = {
     "contacts",
     "whatsapp",
     "no_reask",
+    "answered",
     "no_goodbye",
 }
 SCRIPT_KEYS = {"name", "language", "about", "turns"}
@@ -91,6 +94,7 @@ class ScriptTurn:
     contacts: tuple[Contacts, ...] = ()
     whatsapp: Contacts | None = None
     no_reask: bool = False
+    answered: bool = False
     no_goodbye: bool = False
 
 
@@ -165,6 +169,7 @@ def _turn(raw: Any, where: str) -> ScriptTurn:
         contacts=tuple(_contacts(c, where) for c in contacts),
         whatsapp=_contacts(whatsapp, where) if whatsapp else None,
         no_reask=bool(raw.get("no_reask", False)),
+        answered=bool(raw.get("answered", False)),
         no_goodbye=bool(raw.get("no_goodbye", False)),
     )
 
@@ -190,6 +195,13 @@ def parse_scripts(document: Any, file: str) -> list[Script]:
         )
         if not MIN_TURNS <= len(turns) <= MAX_TURNS:
             raise ScriptError(f"{where}: {len(turns)} turns (want {MIN_TURNS}-{MAX_TURNS})")
+        for i, turn in enumerate(turns):
+            wants = [*turn.contacts, *([turn.whatsapp] if turn.whatsapp else [])]
+            if any(i + want.within > len(turns) for want in wants):
+                raise ScriptError(
+                    f"{where} turn {i + 1}: the window ends after the last turn; "
+                    "add turns or lower `within`"
+                )
         scripts.append(Script(str(raw["name"]), language, turns, str(raw.get("about", "")), file))
     return scripts
 
@@ -297,6 +309,8 @@ def judge(outcome: Outcome, facts: DirectoryFacts) -> list[str]:
             )
         if step.no_reask:
             found.append(("not_reasked", props.not_reasked(turns, i)))
+        if step.answered:
+            found.append(("answered_not_reasked", props.answered_not_reasked(turns, i)))
         if step.no_goodbye:
             found.append(("no_goodbye", props.no_goodbye(turns, i)))
     return [f"{name}: {v}" for name, violations in found for v in violations]

@@ -97,6 +97,16 @@ def test_not_reasked() -> None:
     assert p.not_reasked(turns, 0) == []
 
 
+def test_answered_not_reasked() -> None:
+    only_again = [Turn("gaji blm dibayar", [SAFE_Q]), Turn("nomor kbri di irak ada gk?", [SAFE_Q])]
+    assert p.answered_not_reasked(only_again, 1) == [
+        "turn 2: only the previous question again after 'nomor kbri di irak ada gk?'"
+    ]
+    answered_then_again = [only_again[0], Turn("nomor kbri di irak?", [msg(KEMLU), SAFE_Q])]
+    assert p.answered_not_reasked(answered_then_again, 1) == []
+    assert p.not_reasked(answered_then_again, 1) != []  # the stricter check still sees it
+
+
 def test_no_goodbye() -> None:
     bye = [Turn("jd sy hrs gmn dulu kak?", [msg("Sampai jumpa, semoga selalu aman.")])]
     assert len(p.no_goodbye(bye, 0)) == 1
@@ -325,6 +335,14 @@ def test_scripts_reject_unknown_keys_and_bad_lengths() -> None:
         parse_scripts({"conversations": [{"name": "x", "turns": ["a"]}]}, "f")
 
 
+def test_an_expectation_window_must_fit_in_the_script() -> None:
+    turns = ["halo", "gaji blm dibayar", {"text": "di riyadh", "contacts": {"country": "SA"}}]
+    with pytest.raises(ScriptError, match="window ends after the last turn"):
+        parse_scripts({"conversations": [{"name": "x", "turns": turns}]}, "f")
+    turns[2]["contacts"]["within"] = 1
+    assert parse_scripts({"conversations": [{"name": "x", "turns": turns}]}, "f")
+
+
 def test_run_and_judge_a_script_offline(facts) -> None:
     """The harness end to end against a fake bot: violations name their property."""
     raw = {
@@ -335,7 +353,10 @@ def test_run_and_judge_a_script_offline(facts) -> None:
                 "turns": [
                     "gaji sy blm dibayar 3 bulan",
                     {"text": "iya saya aman", "no_reask": True},
-                    {"text": "sy di riyadh", "contacts": {"country": "SA", "city": "riyadh"}},
+                    {
+                        "text": "sy di riyadh",
+                        "contacts": {"country": "SA", "city": "riyadh", "within": 1},
+                    },
                     {"text": "/affirm", "button": True},
                 ],
             }

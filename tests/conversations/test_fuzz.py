@@ -1,0 +1,33 @@
+"""Conversation fuzzing against the running stack (see :mod:`tests.conversations.fuzz`).
+
+The size fits ``make test``: ``LENTERA_FUZZ_CONVERSATIONS`` walks (default below) of 15-25
+turns with 4 conversations in flight; ``python -m bench.fuzz`` runs the large version.
+``LENTERA_FUZZ_SEED`` changes the seed (default fixed, so a run is reproducible).
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.conversations.fuzz import format_result, run_fuzz
+from tests.conversations.suite import rasa_log_path
+
+pytestmark = pytest.mark.stack
+
+DEFAULT_CONVERSATIONS = 40
+DEFAULT_SEED = 7
+
+
+def test_random_walks_are_never_silent_never_a_wall_and_never_trip(rasa_stack) -> None:
+    conversations = int(os.environ.get("LENTERA_FUZZ_CONVERSATIONS", DEFAULT_CONVERSATIONS))
+    seed = int(os.environ.get("LENTERA_FUZZ_SEED", DEFAULT_SEED))
+    log = rasa_log_path(rasa_stack)
+    assert log is not None, "the stack's Rasa log (rasa.log beside endpoints.yml) is missing"
+    result = run_fuzz(
+        rasa_stack.rest, seed, conversations, workers=4, log_path=log, keep_transcripts=True
+    )
+    assert result.turns >= conversations * 15
+    if not result.ok:
+        pytest.fail("\n" + format_result(result), pytrace=False)
