@@ -23,6 +23,7 @@ from actions.contacts import (
     hotlines_text,
     national_reply,
     no_local_reply,
+    usable,
 )
 from actions.followup import followup_text
 from actions.info import answer
@@ -38,7 +39,8 @@ from actions.understanding import (
     writes_for_relative,
 )
 from bot.places import places
-from knowledge_base.directory import Directory, Entry
+from knowledge_base.directory import Directory, Entry, emergency_contacts
+from knowledge_base.render import render_entry
 
 # intent -> value of the `problem` slot (intents.md: the name without the `report_` prefix)
 PROBLEM_OF_INTENT = {
@@ -54,11 +56,26 @@ PROBLEM_OF_INTENT = {
     "report_missing_person": "missing_person",
 }
 ANSWERS = {"affirm", "deny", "inform", "nlu_fallback"}
+# What a long story may ask for (anything else in a long story is read as "not sure").
+REQUESTS = {
+    *PROBLEM_OF_INTENT,
+    *TOPIC_OF_INTENT,
+    "emergency",
+    "request_human",
+    "delete_my_data",
+    "choose_language",
+}
+LONG_STORY_MIN_CONFIDENCE = 0.1
+# Questions a side request interrupts; the flow goes back to them afterwards.
+ASKED = ("safety", "place", "emergency_place", "topic_place")
 # Messages whose place is where the person is (a question may name another place).
 TAKES_PLACE = {*ANSWERS, *PROBLEM_OF_INTENT, "emergency"}
+# Problems where the local emergency number comes with the first reply.
+VIOLENT = {"abuse", "trafficking"}
 # Problems where "are you safe?" is not the first thing to ask.
 NO_SAFETY_QUESTION = {"missing_person", "recruitment_fraud"}
 SHORT_CLOSING = 60  # a goodbye or thanks longer than this is probably a story
+SHORT_ANSWER = 5  # words: a longer "yes"/"no" with nothing else understood is not an answer
 MAX_MESSAGES = 5
 # Intents that are never a question about the contacts just shown.
 NOT_FOLLOWUPS = {*PROBLEM_OF_INTENT, "choose_language", "request_human", "greet"}
@@ -99,8 +116,8 @@ def problem_of(intent: str | None) -> str | None:
 def place_of(message: Message) -> tuple[str | None, str | None]:
     """(country, city) named in the message; a city implies its country."""
     gazetteer = places()
-    city = gazetteer.city(message.entity("city"))
-    country = gazetteer.country(message.entity("country"))
+    city = gazetteer.city(message.last_entity("city"))
+    country = gazetteer.country(message.last_entity("country"))
     if city and country and city.country != country:
         return country, None  # "KL ... in Saudi": the country named wins, the city is dropped
     if city:
@@ -163,7 +180,8 @@ def show_contacts(
     state.referral_offset = 0.0
     if not country:
         reply.add(national_reply(directory, reply.lang))
-        ask_place(state, reply, "referral_where")
+        if ask_place(state, reply, "referral_where"):
+            state.pending = "topic_place"  # the place answers this request first
         return
     if not has_local_contacts(directory, country):
         reply.add(no_local_reply(directory, country, reply.lang))
@@ -216,7 +234,7 @@ def continue_problem(state: State, reply: Reply, directory: Directory) -> None:
 
 def resume(state: State, reply: Reply, directory: Directory, pending: str | None) -> None:
     """After a side request, go back to an unfinished question if it still makes sense."""
-    if pending in ("safety", "place", "emergency_place") and state.problem and not state.done:
+    if pending in ASKED and state.problem and not state.done:
         continue_problem(state, reply, directory)
 
 
@@ -266,7 +284,7 @@ def respond(state: State, message: Message, directory: Directory) -> list[dict[s
 
 def handle(state: State, reply: Reply, message: Message, directory: Directory) -> None:
     """Route one message; see the module docstring for the order of precedence."""
-    intent = message.intent or "nlu_fallback"
+    intent = main_request(message)
     pending, state.pending = state.pending, None
     named = place_of(message)
     words = "" if message.is_button else message.text
@@ -337,6 +355,21 @@ def handle(state: State, reply: Reply, message: Message, directory: Directory) -
     answer_or_fallback(state, reply, message, directory, pending, named)
 
 
+def main_request(message: Message) -> str:
+    """The intent to act on; a long story is read for the problem or request it carries.
+
+    That is the best-ranked request among the top three, else `nlu_fallback` (which offers the
+    likely topics as buttons).
+    """
+    intent = message.intent or "nlu_fallback"
+    if not is_long(message.text) or intent in REQUESTS:
+        return intent
+    for name, confidence in message.ranking[:3]:
+        if name in REQUESTS and confidence >= LONG_STORY_MIN_CONFIDENCE:
+            return name
+    return "nlu_fallback"
+
+
 def take_safety(state: State, message: Message, pending: str | None, intent: str) -> None:
     """Read "are you safe?" from the words of any message, or from yes/no when it was asked."""
     said = None if message.is_button else safety_answer(message.text)
@@ -360,6 +393,12 @@ def report(state: State, reply: Reply, directory: Directory, intent: str) -> Non
         reply.say(f"ack_{problem}")
         state.problem = problem
         state.done = False
+        if problem in VIOLENT and state.country and state.is_safe_now is None:
+            local = usable(emergency_contacts(directory, state.country))
+            if local:  # before any question: the number to call if it gets worse
+                reply.add(
+                    text("emergency_local", reply.lang) + "\n" + render_entry(local[0], reply.lang)
+                )
     continue_problem(state, reply, directory)
 
 
@@ -387,7 +426,7 @@ def greet(state: State, reply: Reply, directory: Directory, pending: str | None)
         reply.say("first_contact")
         state.greeted = True
         return
-    if pending in ("safety", "place", "emergency_place") and state.problem and not state.done:
+    if pending in ASKED and state.problem and not state.done:
         continue_problem(state, reply, directory)
         return
     reply.say("greet_again")
@@ -412,7 +451,10 @@ def answer_or_fallback(
     if pending == "emergency_place" and named[0]:
         emergency(state, reply, directory)  # now with the local numbers
         return
-    asked_place = pending in ("place", "emergency_place")
+    if pending == "topic_place" and named[0] and state.topic:
+        show_contacts(state, reply, directory, state.topic, (state.country, state.city))
+        return
+    asked_place = pending in ("place", "emergency_place", "topic_place")
     unplaced = asked_place and not named[0] and intent not in ("affirm", "deny")
     if unplaced and ask_place(state, reply, "country_unknown"):
         return
@@ -425,10 +467,7 @@ def answer_or_fallback(
         else:
             reply.say("place_noted")
         return
-    if intent in ("affirm", "deny") and not message.is_button and not is_long(message.text):
-        reply.say("anything_else")
-        return
-    if intent in ("affirm", "deny") and message.is_button:
+    if intent in ("affirm", "deny") and (message.is_button or message.words <= SHORT_ANSWER):
         reply.say("anything_else")
         return
     fallback(state, reply, message, directory)

@@ -27,7 +27,7 @@ def topic_of_problem(problem: str | None) -> str | None:
 
 
 def nearest_first(entries: list[Entry], city: str | None) -> list[Entry]:
-    """Entries serving the city, then its mission area, then country-wide ones, then the rest.
+    """Entries serving the city, then its area, then country-wide, other regions, national.
 
     With no city (or one no entry names) the embassy counts as country-wide, so it comes before
     consulates of other regions.
@@ -39,6 +39,8 @@ def nearest_first(entries: list[Entry], city: str | None) -> list[Entry]:
         for i, place in enumerate(places):
             if place in served:
                 return i
+        if entry.reachable_from_anywhere:
+            return len(places) + 2  # national hotlines after every local contact
         if not served or entry.kind == "embassy":
             return len(places)
         return len(places) + 1

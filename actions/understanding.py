@@ -94,11 +94,11 @@ class Message:
             for item in parse.get("intent_ranking") or []
             if item.get("name")
         )
-        entities = tuple(
-            (str(e.get("entity")), str(e.get("value")))
-            for e in parse.get("entities") or []
-            if e.get("entity") and e.get("value") is not None
-        )
+        found = [
+            e for e in parse.get("entities") or [] if e.get("entity") and e.get("value") is not None
+        ]
+        found.sort(key=lambda e: int(e.get("start") or 0))  # in the order they were written
+        entities = tuple((str(e["entity"]), str(e["value"])) for e in found)
         return cls(
             text=str(parse.get("text") or ""),
             intent=intent.get("name"),
@@ -110,6 +110,16 @@ class Message:
     def entity(self, name: str) -> str | None:
         """The first value of entity ``name`` in the message."""
         return next((value for entity, value in self.entities if entity == name), None)
+
+    def last_entity(self, name: str) -> str | None:
+        """The last value of entity ``name`` ("dulu di malaysia, skrg di singapura" -> SG)."""
+        values = [value for entity, value in self.entities if entity == name]
+        return values[-1] if values else None
+
+    @property
+    def words(self) -> int:
+        """How many words the message has."""
+        return len(self.text.split())
 
     @property
     def is_button(self) -> bool:

@@ -47,8 +47,8 @@ class TurnGuard(OutputChannel):
         if key in self.sent or len(self.sent) >= MAX_MESSAGES:
             self.dropped += 1
             return
-        self.sent.append(key)
         await self.inner.send_response(recipient_id, message)
+        self.sent.append(key)  # only once delivered: a failed send lets the worker retry
 
 
 def apology(language: str) -> dict[str, Any]:

@@ -41,3 +41,16 @@ def test_an_error_answers_on_rest_and_is_raised_for_a_retrying_worker():
     assert len(run_turn(broken)) == 1
     with pytest.raises(RuntimeError):
         run_turn(broken, reraise=True)
+
+
+def test_a_failed_send_is_raised_for_the_worker_to_retry():
+    class Down(CollectingOutputChannel):
+        async def send_response(self, recipient_id, message):
+            raise ConnectionError("platform down")
+
+    async def turn(message):
+        await message.output_channel.send_response(message.sender_id, {"text": "halo"})
+
+    message = UserMessage("halo", Down(), "pseudonym-2")
+    with pytest.raises(ConnectionError):
+        asyncio.run(never_silent(turn, reraise=True)(message))
