@@ -26,6 +26,12 @@ def topic_of_problem(problem: str | None) -> str | None:
     return TOPIC_OF_PROBLEM.get(problem, problem) if problem else None
 
 
+def serves_place(entry: Entry, city: str | None) -> bool:
+    """True when the entry names the city or its mission area among the places it serves."""
+    wanted = {p.lower() for p in (city, area_of(city)) if p}
+    return bool(wanted & {c.lower() for c in entry.cities})
+
+
 def nearest_first(entries: list[Entry], city: str | None) -> list[Entry]:
     """Entries serving the city, then its area, then country-wide, other regions, national.
 
@@ -53,8 +59,11 @@ def referral_entries(
 ) -> list[Entry]:
     """Entries for a topic in a country, nearest first; missions lead for embassy questions."""
     found: list[Entry] = []
+    missions = missions_near(directory, country, city)
     if topic == "embassy":
-        found += missions_near(directory, country, city)
+        found += missions
+    elif missions and serves_place(missions[0], city):
+        found.append(missions[0])  # the mission of the person's own region helps with anything
     text = query or topic.replace("_", " ")
     for service in services_for_problem(topic):
         for result in search(

@@ -186,3 +186,51 @@ def test_emergency_without_a_place_then_the_place_gives_local_numbers():
     assert "+62 812 9007 0027" in replies[0][0] and replies[0][-1].startswith("Which country")
     assert "911" in replies[1][0] or "999" in replies[1][0]
     assert state.is_safe_now is False
+
+
+def test_the_last_named_country_is_where_the_person_is():
+    state, _ = talk(
+        [msg("dulu sy di malaysia, skrg di singapura", "report_document_withheld", country="SG")]
+    )
+    assert state.country == "SG"
+
+
+def test_a_place_answers_the_pending_request_first():
+    _, replies = talk(
+        [
+            msg("My boss keeps my passport", "report_document_withheld"),
+            msg("can embassy help renew my permit?", "ask_embassy_contact"),
+            msg("I'm in Kuala Lumpur", "inform", city="Kuala Lumpur"),
+        ],
+        "en",
+    )
+    assert "Kuala Lumpur" in replies[2][0].splitlines()[0]
+
+
+def test_local_contacts_come_before_national_hotlines():
+    _, replies = talk(
+        [
+            msg("kerja di sawit di tawau, gaji ga dibayar", "report_unpaid_wages", city="Tawau"),
+            msg("aman aja kak", "affirm"),
+        ]
+    )
+    assert "Tawau" in replies[1][0].splitlines()[0]
+
+
+def test_abuse_report_carries_the_local_emergency_number():
+    _, replies = talk([msg("majikan sy di hongkong suka mukul", "report_abuse", country="HK")])
+    assert any("999" in t for t in replies[0])
+
+
+def test_a_long_story_is_read_for_the_report_it_carries():
+    story = "Maaf panjang. " * 40 + "jadi gaji sy blm dibayar"
+    message = Message(
+        story,
+        "ask_safe_migration",
+        0.4,
+        (("ask_safe_migration", 0.4), ("report_unpaid_wages", 0.3), ("greet", 0.1)),
+        (),
+    )
+    state = State()
+    respond(state, message, directory())
+    assert state.problem == "unpaid_wages"
