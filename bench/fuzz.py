@@ -20,9 +20,9 @@ import tempfile
 from pathlib import Path
 
 from bot.stack.paths import VAR
+from devtools.dialogue.fuzz import FuzzResult, format_result, run_fuzz
+from devtools.dialogue.suite import rasa_log_path
 from devtools.stack import running_stack
-from tests.conversations.fuzz import FuzzResult, format_result, run_fuzz
-from tests.conversations.suite import rasa_log_path
 
 
 def markdown(result: FuzzResult, date: str) -> str:

@@ -1,7 +1,7 @@
 """The scripted conversations, typed as people type, through the running stack's REST channel.
 
 Every script of ``scripts/*.yml`` runs as a fresh sender; every property of
-:mod:`tests.conversations.properties` is asserted, plus "the circuit breaker never tripped
+:mod:`devtools.dialogue.properties` is asserted, plus "the circuit breaker never tripped
 for this sender" from the Rasa log. A failure shows the whole transcript. After the module,
 the share of conversations meeting every property is written to
 ``var/bench/conversations.json`` (and ``.md``) for docs/benchmarks.md, and every transcript to
@@ -18,8 +18,8 @@ from collections.abc import Iterator
 import pytest
 
 from bot.stack.paths import VAR
-from tests.conversations.properties import DirectoryFacts, directory_facts
-from tests.conversations.suite import (
+from devtools.dialogue.properties import DirectoryFacts, directory_facts
+from devtools.dialogue.suite import (
     Outcome,
     circuit_breaker_lines,
     format_transcript,

@@ -1,4 +1,4 @@
-"""Conversation fuzzing against the running stack (see :mod:`tests.conversations.fuzz`).
+"""Conversation fuzzing against the running stack (see :mod:`devtools.dialogue.fuzz`).
 
 The size fits ``make test``: ``LENTERA_FUZZ_CONVERSATIONS`` walks (default below) of 15-25
 turns with 4 conversations in flight; ``python -m bench.fuzz`` runs the large version.
@@ -11,8 +11,8 @@ import os
 
 import pytest
 
-from tests.conversations.fuzz import format_result, run_fuzz
-from tests.conversations.suite import rasa_log_path
+from devtools.dialogue.fuzz import format_result, run_fuzz
+from devtools.dialogue.suite import rasa_log_path
 
 pytestmark = pytest.mark.stack
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conversations import properties as p
-from tests.conversations.properties import Turn
-from tests.conversations.suite import (
+from devtools.dialogue import properties as p
+from devtools.dialogue.properties import Turn
+from devtools.dialogue.suite import (
     MAX_TURNS,
     MIN_TURNS,
     Outcome,

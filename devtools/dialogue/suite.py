@@ -45,10 +45,10 @@ from typing import Any
 
 import yaml
 
-from tests.conversations import properties as props
-from tests.conversations.properties import DirectoryFacts, Turn
+from devtools.dialogue import properties as props
+from devtools.dialogue.properties import DirectoryFacts, Turn
 
-SCRIPTS_DIR = Path(__file__).resolve().parent / "scripts"
+SCRIPTS_DIR = Path(__file__).resolve().parents[2] / "tests" / "conversations" / "scripts"
 LANGUAGES = ("id", "en", "any")
 TURN_KEYS = {
     "text",
@@ -235,6 +235,7 @@ class Outcome:
 
     @property
     def ok(self) -> bool:
+        """True when every property held."""
         return not self.violations
 
     def failed_properties(self) -> set[str]:

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.conversations.properties import Turn, no_duplicate_in_turn, turn_basics
-from tests.conversations.suite import circuit_breaker_lines
+from devtools.dialogue.properties import Turn, no_duplicate_in_turn, turn_basics
+from devtools.dialogue.suite import circuit_breaker_lines
 
 Send = Callable[[str, str], list[dict]]
 
@@ -228,9 +228,11 @@ class FuzzResult:
 
     @property
     def ok(self) -> bool:
+        """True when nothing was wrong."""
         return not self.violations and not self.circuit_breaker
 
     def as_dict(self) -> dict[str, Any]:
+        """The result as JSON-ready data."""
         lat = sorted(self.latencies)
 
         def pct(q: float) -> float | None:

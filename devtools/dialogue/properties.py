@@ -338,6 +338,7 @@ class DirectoryFacts:
     note_only: dict[str, str]
 
     def entry(self, entry_id: str) -> Entry:
+        """The entry with this id."""
         found = self.directory.get(entry_id)
         assert found is not None, entry_id
         return found
@@ -347,13 +348,16 @@ class DirectoryFacts:
         return set(self.by_digits.get(number.digits, set()))
 
     def is_known(self, number: ShownNumber) -> bool:
+        """True when the number is a current channel of some entry."""
         return number.digits in self.by_digits
 
     def entries_in(self, country: str) -> set[str]:
+        """Ids of the entries of a country."""
         code = country.upper()
         return {e.id for e in self.directory if code in e.countries}
 
     def national(self) -> set[str]:
+        """Ids of the national hotlines."""
         return {e.id for e in national_hotlines(self.directory)}
 
     def missions_serving(self, country: str, city: str | None = None) -> set[str]:
