@@ -66,6 +66,7 @@ REQUESTS = {
     "choose_language",
 }
 LONG_STORY_MIN_CONFIDENCE = 0.1
+HOME = "ID"
 # Questions a side request interrupts; the flow goes back to them afterwards.
 ASKED = ("safety", "place", "emergency_place", "topic_place")
 # Messages whose place is where the person is (a question may name another place).
@@ -117,7 +118,10 @@ def place_of(message: Message) -> tuple[str | None, str | None]:
     """(country, city) named in the message; a city implies its country."""
     gazetteer = places()
     city = gazetteer.city(message.last_entity("city"))
-    country = gazetteer.country(message.last_entity("country"))
+    countries = [gazetteer.country(v) for e, v in message.entities if e == "country"]
+    abroad = [c for c in countries if c and c != HOME]
+    # "I came from Indonesia two years ago ... in Riyadh": the country abroad is where they are.
+    country = abroad[-1] if abroad else (countries[-1] if countries else None)
     if city and country and city.country != country:
         return country, None  # "KL ... in Saudi": the country named wins, the city is dropped
     if city:
@@ -129,6 +133,8 @@ def take_place(state: State, country: str | None, city: str | None) -> None:
     """Remember where the person (or their relative) is."""
     if not country:
         return
+    if country == HOME and state.country and state.country != HOME and state.writer == "relative":
+        return  # the family writes from home; the relative abroad is who needs the contacts
     if country != state.country or city:
         state.city = city
     state.country = country

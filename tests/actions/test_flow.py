@@ -234,3 +234,28 @@ def test_a_long_story_is_read_for_the_report_it_carries():
     state = State()
     respond(state, message, directory())
     assert state.problem == "unpaid_wages"
+
+
+def test_a_relative_writing_from_home_keeps_the_place_abroad():
+    state, _ = talk(
+        [
+            msg(
+                "adik sy kerja di malaysia ga bisa dihubungi", "report_missing_person", country="MY"
+            ),
+            msg("sy kakaknya, sy di lombok", "inform", city="Mataram"),
+        ]
+    )
+    assert state.country == "MY"
+
+
+def test_indonesia_named_in_a_story_is_not_where_the_person_is():
+    message = Message(
+        "I came from Indonesia, now in Saudi, my passport is held",
+        "report_document_withheld",
+        0.9,
+        (("report_document_withheld", 0.9),),
+        (("country", "ID"), ("country", "SA")),
+    )
+    state = State()
+    respond(state, message, directory())
+    assert state.country == "SA"
