@@ -111,7 +111,7 @@ class FakeServer:
         """Block until ``count`` matching calls arrived or ``timeout`` passed; return them."""
         deadline = time.monotonic() + timeout
         while True:
-            found = [c for c in self.calls(method) if where is None or where(c)]
+            found = self._matching(method, where)
             if len(found) >= count or time.monotonic() > deadline:
                 return found
             time.sleep(0.02)
@@ -126,10 +126,13 @@ class FakeServer:
         """Like :meth:`wait_for`, without blocking the event loop."""
         deadline = time.monotonic() + timeout
         while True:
-            found = [c for c in self.calls(method) if where is None or where(c)]
+            found = self._matching(method, where)
             if len(found) >= count or time.monotonic() > deadline:
                 return found
             await asyncio.sleep(0.02)
+
+    def _matching(self, method: str, where: Callable[[Call], bool] | None) -> list[Call]:
+        return [c for c in self.calls(method) if where is None or where(c)]
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> FakeServer:
