@@ -20,7 +20,6 @@ from actions.contacts import (
     emergency_reply,
     entries_reply,
     has_local_contacts,
-    hotlines_text,
     national_reply,
     no_local_reply,
     usable,
@@ -479,4 +478,4 @@ def answer_or_fallback(
     fallback(state, reply, message, directory)
 
 
-__all__ = ["Reply", "hotlines_text", "problem_of", "respond"]
+__all__ = ["Reply", "problem_of", "respond"]
