@@ -6,8 +6,8 @@ current channels are rendered (`knowledge_base.render`); notes for maintainers n
 
 from __future__ import annotations
 
-from actions.messages import text
 from bot.places import places
+from bot.texts import text
 from knowledge_base.directory import (
     DEFAULT_DIR,
     Directory,

@@ -26,8 +26,6 @@ from actions.contacts import (
 )
 from actions.followup import followup_text
 from actions.info import answer
-from actions.language import LANGUAGES
-from actions.messages import buttons, raw, text
 from actions.referral import TOPIC_OF_INTENT, referral_entries, topic_of_problem
 from actions.state import State
 from actions.understanding import (
@@ -37,7 +35,9 @@ from actions.understanding import (
     safety_answer,
     writes_for_relative,
 )
+from bot.languages import LANGUAGES
 from bot.places import places
+from bot.texts import buttons, raw, text
 from knowledge_base.directory import Directory, Entry, emergency_contacts
 from knowledge_base.render import render_entry
 
@@ -96,7 +96,7 @@ class Reply:
         self.messages.append({"text": body, "buttons": button_list or []})
 
     def say(self, key: str, **values: str) -> None:
-        """Add message ``key`` of `content/messages.yml` in the turn's language."""
+        """Add message ``key`` of `bot/texts/messages.yml` in the turn's language."""
         body = text(key, self.lang)
         self.add(body.format(**values) if values else body, buttons(key, self.lang))
 

@@ -7,7 +7,7 @@ the national hotlines that do are given instead.
 from __future__ import annotations
 
 from actions.contacts import usable
-from actions.messages import text
+from bot.texts import text
 from knowledge_base.directory import Channel, Directory, Entry, national_hotlines
 from knowledge_base.render import render_channels
 

@@ -11,7 +11,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.language import reply_language
-from actions.messages import say
+from bot.texts import buttons, text
 
 logger = logging.getLogger(__name__)
 Run = TypeVar("Run", bound=Callable[..., Any])
@@ -32,7 +32,10 @@ def never_silent(run: Run) -> Run:
             return run(self, dispatcher, tracker, domain)
         except Exception:
             logger.exception("Action %s failed", self.name())
-            say(dispatcher, "internal_error", reply_language(tracker))
+            lang = reply_language(tracker)
+            dispatcher.utter_message(
+                text=text("internal_error", lang), buttons=buttons("internal_error", lang) or None
+            )
             return []
 
     return wrapper  # type: ignore[return-value]

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import yaml
 
 from actions.contacts import entries_reply
+from bot.texts import ANSWERS_PATH
 from knowledge_base.directory import Directory, mission_contacts
-
-ANSWERS_PATH = Path(__file__).parent / "content" / "answers.yml"
 
 
 @lru_cache(maxsize=1)
 def _answers() -> dict[str, Any]:
     with ANSWERS_PATH.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return dict(yaml.safe_load(handle))
 
 
 def answer(topic: str, country: str | None, lang: str, directory: Directory) -> list[str]:

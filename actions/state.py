@@ -8,7 +8,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
-from actions.language import DEFAULT_LANGUAGE, LANGUAGES
+from bot.languages import DEFAULT_LANGUAGE, LANGUAGES
 
 # Questions the assistant asks; each is asked at most this often in one conversation.
 QUESTIONS = ("safety", "place")

@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from bot.pseudonym import pseudonym
+from bot.security.pseudonyms import pseudonym
 from devtools.fake_telegram import FakeTelegram
 from devtools.fake_whatsapp import FakeWhatsApp
 

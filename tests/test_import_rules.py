@@ -3,7 +3,9 @@
 - production code (bot, actions, knowledge_base, devtools, bench) never imports `tests`;
 - `actions` never imports the Rasa-side NLU (`bot.nlu`), spaCy or Rasa itself: the action
   server must not load them;
-- storage and security modules import no channel.
+- `actions` imports from `bot` only plain data modules (places, languages, texts);
+- storage and security modules import no channel and no delivery; security imports no storage;
+- delivery imports no channel.
 """
 
 from __future__ import annotations
@@ -15,16 +17,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = ("bot", "actions", "knowledge_base", "devtools", "bench")
-STORAGE_AND_SECURITY = (
-    "bot/db.py",
-    "bot/inbox.py",
-    "bot/addresses.py",
-    "bot/payloads.py",
-    "bot/crypto.py",
-    "bot/pseudonym.py",
-    "bot/storage",
-    "bot/security",
-)
+STORAGE_AND_SECURITY = ("bot/storage", "bot/security")
+# What the action server may import from bot/: plain data and helpers, no Rasa, no stores.
+ACTIONS_MAY_USE = ("bot.places", "bot.languages", "bot.texts")
 
 
 def imports_of(path: Path) -> set[str]:
@@ -66,4 +61,24 @@ def test_actions_never_load_the_rasa_side() -> None:
 
 @pytest.mark.parametrize("place", STORAGE_AND_SECURITY)
 def test_storage_and_security_import_no_channel(place: str) -> None:
-    assert offending(files_under(place), ("bot.channels", "telegram", "rasa.core.channels")) == []
+    forbidden = ("bot.channels", "bot.delivery", "telegram", "rasa.core.channels")
+    assert offending(files_under(place), forbidden) == []
+
+
+def test_security_imports_no_storage() -> None:
+    assert offending(files_under("bot/security"), ("bot.storage",)) == []
+
+
+def test_delivery_imports_no_channel() -> None:
+    assert offending(files_under("bot/delivery"), ("bot.channels",)) == []
+
+
+def test_actions_use_only_plain_parts_of_bot() -> None:
+    used = {
+        name
+        for path in files_under("actions")
+        for name in imports_of(path)
+        if name == "bot" or name.startswith("bot.")
+    }
+    assert used
+    assert sorted(n for n in used if not n.startswith(ACTIONS_MAY_USE)) == []

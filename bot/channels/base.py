@@ -19,10 +19,10 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.guard import never_silent
-from bot.inbox import InboxRow
-from bot.runtime import Runtime, build_runtime
+from bot.channels.stores import Runtime, build_runtime
+from bot.delivery.worker import InboxWorker
 from bot.settings import Settings, load_settings
-from bot.worker import InboxWorker
+from bot.storage.inbox import InboxRow
 
 logger = logging.getLogger(__name__)
 SenderT = TypeVar("SenderT")

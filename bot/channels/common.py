@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.geo import country_at
+from bot.places.coordinates import country_at
 
 MAX_INBOUND_CHARS = 4096
 

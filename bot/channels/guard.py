@@ -14,9 +14,9 @@ from typing import Any
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
+from bot.delivery.errors import ConfigurationError
 from bot.nlu.language import detect_language
-from bot.outbound import ConfigurationError
-from bot.texts import text
+from bot.texts import buttons, text
 from knowledge_base.directory import national_hotlines, safe_directory
 from knowledge_base.render import render_entry
 
@@ -59,8 +59,7 @@ def apology(language: str) -> dict[str, Any]:
         + "\n"
         + "\n\n".join(render_entry(entry, language) for entry in hotlines)
     )
-    button = {"title": text("caseworker_button", language), "payload": "/request_human"}
-    return {"text": body, "buttons": [button]}
+    return {"text": body, "buttons": buttons("caseworker_button", language)}
 
 
 def never_silent(on_new_message: Handler, *, reraise: bool = False) -> Handler:

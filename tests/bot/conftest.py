@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from cryptography.fernet import Fernet
 
-from bot.runtime import reset_runtimes
+from bot.channels.stores import reset_runtimes
 from devtools.fake_telegram import FakeTelegram
 from devtools.fake_whatsapp import FakeWhatsApp
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.cli import main, make_bot, poll
+from bot.channels.cli import main, make_bot, poll
 from bot.settings import TelegramSettings
 from devtools.fake_telegram import callback_update, message_update
 

@@ -12,12 +12,12 @@ import time
 import sqlalchemy as sa
 from cryptography.fernet import Fernet
 
-from bot.addresses import AddressBook, UnknownRecipient
-from bot.crypto import Cipher
-from bot.db import address_table, create_engine, inbox_table
-from bot.inbox import DEDUP_RETENTION_SECONDS, FAILED, MAX_ATTEMPTS, Inbox, InboxRow
-from bot.payloads import PayloadStore
-from bot.worker import InboxWorker, owner_is_dead
+from bot.delivery.worker import InboxWorker, owner_is_dead
+from bot.security.encryption import Cipher
+from bot.storage.address_book import AddressBook, UnknownRecipient
+from bot.storage.database import address_table, create_engine, inbox_table
+from bot.storage.inbox import DEDUP_RETENTION_SECONDS, FAILED, MAX_ATTEMPTS, Inbox, InboxRow
+from bot.storage.payloads import PayloadStore
 
 
 def _stores(database, clock=None):

@@ -7,12 +7,14 @@ import asyncio
 import pytest
 from cryptography.fernet import Fernet
 
-from bot.crypto import Cipher, InvalidToken
-from bot.geo import country_at
-from bot.outbound import Pacer, Retry, RetryPolicy, TokenBucket, send_with_retry
-from bot.pseudonym import delivery_key, pseudonym
+from bot.delivery.pacing import Pacer, TokenBucket
+from bot.delivery.retries import Retry, RetryPolicy, send_with_retry
+from bot.languages import normalise_language
+from bot.places.coordinates import country_at
+from bot.security.encryption import Cipher, InvalidToken
+from bot.security.pseudonyms import delivery_key, pseudonym
 from bot.settings import SettingsError, load_settings
-from bot.texts import normalise_language, split_text, text
+from bot.texts import split_text, text
 
 
 def test_settings_without_channel_variables_disable_both_channels():

@@ -8,9 +8,9 @@ from typing import Any
 import httpx
 from aiohttp import web
 
-from bot.channels.telegram_output import TelegramSender
+from bot.channels.telegram.output import TelegramSender
 from bot.channels.whatsapp import SIGNATURE_HEADER, signature_valid
-from bot.channels.whatsapp_output import WhatsAppSender
+from bot.channels.whatsapp.output import WhatsAppSender
 from bot.settings import load_settings
 from bot.stack.__main__ import procfile
 from devtools.demo import DEMO_CHANNELS, DemoChannels

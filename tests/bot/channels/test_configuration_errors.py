@@ -9,12 +9,12 @@ from cryptography.fernet import Fernet
 
 from bot.channels.telegram import TelegramInput
 from bot.channels.whatsapp import WhatsAppInput
-from bot.crypto import Cipher
-from bot.db import create_engine
-from bot.inbox import Inbox, InboxRow
-from bot.outbound import ConfigurationError
+from bot.delivery.errors import ConfigurationError
+from bot.delivery.worker import InboxWorker
+from bot.security.encryption import Cipher
 from bot.settings import load_settings
-from bot.worker import InboxWorker
+from bot.storage.database import create_engine
+from bot.storage.inbox import Inbox, InboxRow
 from devtools.fake_telegram import message_update, telegram_error
 from devtools.fake_whatsapp import PHONE_NUMBER_ID, encode, graph_error, sign, text_notification
 from tests.bot.channels.harness import Harness

@@ -10,8 +10,8 @@ import time
 import pytest
 
 from bot.channels.whatsapp import WhatsAppInput
-from bot.channels.whatsapp_output import WindowClosedError
-from bot.outbound import DeliveryError
+from bot.channels.whatsapp.output import WindowClosedError
+from bot.delivery.errors import DeliveryError
 from bot.settings import load_settings
 from devtools.fake_whatsapp import (
     PHONE_NUMBER_ID,

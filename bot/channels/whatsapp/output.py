@@ -10,18 +10,13 @@ from typing import Any
 import httpx
 from rasa.core.channels.channel import OutputChannel
 
-from bot.addresses import Address, AddressBook, UnknownRecipient
 from bot.channels.base import TextAndButtonsJson
-from bot.outbound import (
-    ConfigurationError,
-    DeliveryError,
-    Pacer,
-    Retry,
-    RetryPolicy,
-    send_with_retry,
-)
-from bot.payloads import PayloadStore
+from bot.delivery.errors import ConfigurationError, DeliveryError
+from bot.delivery.pacing import Pacer
+from bot.delivery.retries import Retry, RetryPolicy, send_with_retry
 from bot.settings import WhatsAppSettings
+from bot.storage.address_book import Address, AddressBook, UnknownRecipient
+from bot.storage.payloads import PayloadStore
 from bot.texts import split_text, text
 
 logger = logging.getLogger(__name__)
@@ -275,7 +270,7 @@ class WhatsAppOutput(TextAndButtonsJson, OutputChannel):
     Outside the 24-hour window only the approved template may be sent: the output channel
     sends it (if configured) and raises :class:`WindowClosedError` so the sender (e.g. the
     caseworker console calling Rasa's API) learns the text itself was not delivered. A refused
-    access token raises :class:`~bot.outbound.ConfigurationError` (never retried).
+    access token raises :class:`~bot.delivery.retries.ConfigurationError` (never retried).
     """
 
     @classmethod

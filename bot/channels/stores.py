@@ -12,13 +12,13 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
-from bot.addresses import AddressBook
-from bot.crypto import Cipher
-from bot.db import create_engine
-from bot.inbox import Inbox
-from bot.payloads import PayloadStore
-from bot.pseudonym import delivery_key, pseudonym
+from bot.security.encryption import Cipher
+from bot.security.pseudonyms import delivery_key, pseudonym
 from bot.settings import Settings
+from bot.storage.address_book import AddressBook
+from bot.storage.database import create_engine
+from bot.storage.inbox import Inbox
+from bot.storage.payloads import PayloadStore
 
 logger = logging.getLogger(__name__)
 

@@ -26,8 +26,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from bot.crypto import Cipher
-from bot.db import inbox_table
+from bot.security.encryption import Cipher
+from bot.storage.database import inbox_table
 
 logger = logging.getLogger(__name__)
 

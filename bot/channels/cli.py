@@ -2,10 +2,10 @@
 
 Usage::
 
-    python -m bot.cli telegram set-webhook --url https://bot.example.org/webhooks/telegram/webhook
-    python -m bot.cli telegram webhook-info
-    python -m bot.cli telegram delete-webhook
-    python -m bot.cli telegram poll --rasa-url http://127.0.0.1:5005
+    python -m bot.channels.cli telegram set-webhook --url https://bot.example.org/webhooks/telegram/webhook
+    python -m bot.channels.cli telegram webhook-info
+    python -m bot.channels.cli telegram delete-webhook
+    python -m bot.channels.cli telegram poll --rasa-url http://127.0.0.1:5005
 
 ``poll`` serves a laptop without a public URL: it removes the webhook, fetches updates with
 ``getUpdates`` and forwards each one, with the secret token, to the local Rasa webhook, so
@@ -132,7 +132,9 @@ async def _forward_until_accepted(forward: Forward, data: dict[str, Any], delay:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bot.cli", description="Lentera channels")
+    parser = argparse.ArgumentParser(
+        prog="python -m bot.channels.cli", description="Lentera channels"
+    )
     channels = parser.add_subparsers(dest="channel", required=True)
     telegram = channels.add_parser("telegram", help="Telegram Bot API")
     commands = telegram.add_subparsers(dest="command", required=True)

@@ -9,8 +9,8 @@ from typing import Any
 from telegram import Message, Update
 
 from bot.channels.common import clean_text, location_text
-from bot.payloads import PayloadStore
-from bot.texts import normalise_language
+from bot.languages import normalise_language
+from bot.storage.payloads import PayloadStore
 
 logger = logging.getLogger(__name__)
 

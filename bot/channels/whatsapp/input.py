@@ -4,7 +4,7 @@
 (HMAC-SHA256 of the raw body with the app secret, constant time, else 403), commits each
 message to the inbox (dedup on the ``wamid``), answers 200, then processes in the
 background: mark as read, run the Rasa turn, reply through
-:class:`~bot.channels.whatsapp_output.WhatsAppOutput`. Status callbacks are accepted and
+:class:`~bot.channels.whatsapp.output.WhatsAppOutput`. Status callbacks are accepted and
 ignored.
 """
 
@@ -23,11 +23,11 @@ from sanic.response import HTTPResponse
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.channels.base import WebhookChannel
-from bot.channels.whatsapp_output import WhatsAppOutput, WhatsAppSender
-from bot.channels.whatsapp_updates import WhatsAppInbound, parse_webhook
-from bot.inbox import InboxRow
-from bot.rasa_bridge import ensure_ready, tracker_has_message, tracker_language
-from bot.runtime import Runtime
+from bot.channels.rasa_bridge import ensure_ready, tracker_has_message, tracker_language
+from bot.channels.stores import Runtime
+from bot.channels.whatsapp.output import WhatsAppOutput, WhatsAppSender
+from bot.channels.whatsapp.updates import WhatsAppInbound, parse_webhook
+from bot.storage.inbox import InboxRow
 from bot.texts import text
 
 logger = logging.getLogger(__name__)

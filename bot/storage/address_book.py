@@ -1,7 +1,7 @@
 """Pseudonym -> platform address book, stored encrypted.
 
 The only place a Telegram chat id or WhatsApp number is kept is the ``address`` column,
-encrypted with :class:`bot.crypto.Cipher`. It also keeps per-user channel state: the
+encrypted with :class:`bot.security.encryption.Cipher`. It also keeps per-user channel state: the
 language hint, the last inbound time (WhatsApp 24-hour window) and the payloads of the
 last numbered choice list.
 """
@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from bot.crypto import Cipher
-from bot.db import address_table
+from bot.security.encryption import Cipher
+from bot.storage.database import address_table
 
 logger = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.channels.common import clean_text, location_text
-from bot.payloads import PayloadStore
+from bot.storage.payloads import PayloadStore
 
 logger = logging.getLogger(__name__)
 

@@ -22,18 +22,13 @@ from telegram.error import (
 )
 from telegram.request import HTTPXRequest
 
-from bot.addresses import AddressBook, UnknownRecipient
 from bot.channels.base import TextAndButtonsJson
-from bot.outbound import (
-    ConfigurationError,
-    DeliveryError,
-    Pacer,
-    Retry,
-    RetryPolicy,
-    send_with_retry,
-)
-from bot.payloads import PayloadStore
+from bot.delivery.errors import ConfigurationError, DeliveryError
+from bot.delivery.pacing import Pacer
+from bot.delivery.retries import Retry, RetryPolicy, send_with_retry
 from bot.settings import TelegramSettings
+from bot.storage.address_book import AddressBook, UnknownRecipient
+from bot.storage.payloads import PayloadStore
 from bot.texts import split_text, text
 
 logger = logging.getLogger(__name__)
@@ -203,7 +198,7 @@ class TelegramOutput(TextAndButtonsJson, OutputChannel):
 
     Inside a user's turn, a permanent failure (bot blocked, chat gone) is logged and the
     turn goes on; an exhausted transient failure raises so the inbound message is retried; a
-    refused bot token raises :class:`~bot.outbound.ConfigurationError` (never retried).
+    refused bot token raises :class:`~bot.delivery.retries.ConfigurationError` (never retried).
     A proactive channel (caseworker replies, via :meth:`TelegramInput.get_output_channel`)
     raises :class:`DeliveryError` on any failure and sends silently (no notification
     sound or preview), because someone else may hold the phone.

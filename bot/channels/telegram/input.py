@@ -3,7 +3,7 @@
 Flow of one update: check ``X-Telegram-Bot-Api-Secret-Token`` (constant time, else 403) ->
 parse with python-telegram-bot -> commit to the inbox (dedup on ``update_id``) -> answer
 200 -> process in the background (answer the callback query, run the Rasa turn, reply
-through :class:`~bot.channels.telegram_output.TelegramOutput`).
+through :class:`~bot.channels.telegram.output.TelegramOutput`).
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from sanic.response import HTTPResponse
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.channels.base import WebhookChannel
-from bot.channels.telegram_output import TelegramOutput, TelegramSender
-from bot.channels.telegram_updates import TelegramInbound, parse_update
-from bot.inbox import InboxRow
-from bot.rasa_bridge import ensure_ready, tracker_has_message, tracker_language
-from bot.runtime import Runtime
+from bot.channels.rasa_bridge import ensure_ready, tracker_has_message, tracker_language
+from bot.channels.stores import Runtime
+from bot.channels.telegram.output import TelegramOutput, TelegramSender
+from bot.channels.telegram.updates import TelegramInbound, parse_update
+from bot.storage.inbox import InboxRow
 from bot.texts import text
 
 logger = logging.getLogger(__name__)

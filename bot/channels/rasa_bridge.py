@@ -6,11 +6,9 @@ import inspect
 import logging
 from typing import Any
 
+from bot.delivery.errors import AgentNotReady
+
 logger = logging.getLogger(__name__)
-
-
-class AgentNotReady(RuntimeError):
-    """No model is loaded yet; the message must wait (never be dropped)."""
 
 
 def agent_of(app: Any) -> Any | None:

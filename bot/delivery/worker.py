@@ -4,8 +4,8 @@ The webhook hands each accepted row to :meth:`InboxWorker.submit` and answers th
 at once. A background loop claims rows left behind by a failed attempt, a dead process or
 an expired lease, so an acknowledged message is processed even if the process is killed
 mid-turn (at-least-once; the handler skips turns the tracker already holds). A reply refused
-because of our own credentials (:class:`~bot.outbound.ConfigurationError`) is not retried: the
-row is dead-lettered and the error logged once, until a turn succeeds again.
+because of our own credentials (:class:`~bot.delivery.errors.ConfigurationError`) is not retried:
+the row is dead-lettered and the error logged once, until a turn succeeds again.
 """
 
 from __future__ import annotations
@@ -18,9 +18,8 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 
-from bot.inbox import FAILED, MAX_ATTEMPTS, Inbox, InboxRow
-from bot.outbound import ConfigurationError
-from bot.rasa_bridge import AgentNotReady
+from bot.delivery.errors import AgentNotReady, ConfigurationError
+from bot.storage.inbox import FAILED, MAX_ATTEMPTS, Inbox, InboxRow
 
 logger = logging.getLogger(__name__)
 

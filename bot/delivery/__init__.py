@@ -1,0 +1,1 @@
+"""Getting messages through: the inbox worker, pacing, retries and delivery errors."""

@@ -1,0 +1,1 @@
+"""Pseudonyms of platform users and encryption at rest. Imports no channel and no storage."""
