@@ -13,6 +13,7 @@ every turn gets a reply (never silence, never a loop) and can be tested without 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from actions.contacts import (
@@ -32,6 +33,7 @@ from actions.understanding import (
     Message,
     followup_kind,
     is_long,
+    names_home_place_of_others,
     safety_answer,
     writes_for_relative,
 )
@@ -81,6 +83,10 @@ MAX_MESSAGES = 5
 NOT_FOLLOWUPS = {*PROBLEM_OF_INTENT, "choose_language", "request_human", "greet"}
 
 
+# A rendered directory entry: a block with a phone number or another run of digits.
+CONTACT_BLOCK = re.compile(r"\d{3}")
+
+
 class Reply:
     """The messages of one turn, in order, never the same text twice."""
 
@@ -90,10 +96,37 @@ class Reply:
         self.messages: list[dict[str, Any]] = []
 
     def add(self, body: str, button_list: list[dict[str, str]] | None = None) -> None:
-        """Add a message (a repeat of one already in this turn is dropped)."""
+        """Add a message; a repeat, or a contact already shown in this turn, is dropped."""
+        body = self._without_contacts_shown(body)
         if not body or any(m["text"] == body for m in self.messages):
             return
         self.messages.append({"text": body, "buttons": button_list or []})
+
+    def _without_contacts_shown(self, body: str) -> str:
+        """``body`` minus the contact blocks (rendered entries) an earlier message holds.
+
+        Two answers of one turn may name the same hotline (a rights answer, then the
+        national hotlines): the person sees it once. What is left without any number (a
+        bare header) is dropped.
+        """
+        shown = {
+            block
+            for m in self.messages
+            for block in m["text"].split("\n\n")
+            if CONTACT_BLOCK.search(block)
+        }
+        if not shown:
+            return body
+        blocks = body.split("\n\n")
+        kept = [b for b in blocks if b not in shown]
+        for i, block in enumerate(kept):
+            head, _, rest = block.partition("\n")  # a header glued to the first entry
+            if rest in shown:
+                kept[i] = head
+        if len(kept) == len(blocks) and kept == blocks:
+            return body
+        left = "\n\n".join(kept).strip()
+        return left if CONTACT_BLOCK.search(left) else ""
 
     def say(self, key: str, **values: str) -> None:
         """Add message ``key`` of `bot/texts/messages.yml` in the turn's language."""
@@ -128,12 +161,15 @@ def place_of(message: Message) -> tuple[str | None, str | None]:
     return country, None
 
 
-def take_place(state: State, country: str | None, city: str | None) -> None:
+def take_place(state: State, country: str | None, city: str | None, words: str = "") -> None:
     """Remember where the person (or their relative) is."""
     if not country:
         return
-    if country == HOME and state.country and state.country != HOME and state.writer == "relative":
-        return  # the family writes from home; the relative abroad is who needs the contacts
+    if country == HOME and state.country and state.country != HOME:
+        if state.writer == "relative":
+            return  # the family writes from home; the relative abroad is who needs the contacts
+        if names_home_place_of_others(words):
+            return  # "lewat PT di malang": the agency is at home, the person is still abroad
     if country != state.country or city:
         state.city = city
     state.country = country
@@ -299,7 +335,7 @@ def handle(state: State, reply: Reply, message: Message, directory: Directory) -
         state.writer = "relative"
     take_safety(state, message, pending, intent)
     if intent in TAKES_PLACE or not state.country:
-        take_place(state, *named)
+        take_place(state, *named, words)
 
     if intent == "emergency":
         new = problem_of(message.ranking[1][0]) if len(message.ranking) > 1 else None

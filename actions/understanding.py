@@ -32,6 +32,7 @@ def _cues() -> dict[str, Any]:
         "unsafe": compiled(raw["unsafe"]),
         "safe": compiled(raw["safe"]),
         "relative": compiled(raw["relative"]),
+        "home_place_of_others": compiled(raw["home_place_of_others"]),
         "followup": {kind: compiled(p) for kind, p in raw["followup"].items()},
     }
 
@@ -58,6 +59,11 @@ def safety_answer(text: str) -> bool | None:
 def writes_for_relative(text: str) -> bool:
     """True when the person writes about a relative or friend ("adik sy", "my sister")."""
     return _any(_cues()["relative"], _clean(text))
+
+
+def names_home_place_of_others(text: str) -> bool:
+    """True when a place at home is the agency's or the family's ("lewat PT di malang")."""
+    return _any(_cues()["home_place_of_others"], _clean(text))
 
 
 def followup_kind(text: str) -> str | None:

@@ -259,3 +259,42 @@ def test_indonesia_named_in_a_story_is_not_where_the_person_is():
     state = State()
     respond(state, message, directory())
     assert state.country == "SA"
+
+
+def test_a_contact_is_shown_once_per_turn_even_when_two_answers_name_it():
+    # Found by the 300-walk fuzz (seed 1): a rights question with no country after a
+    # report showed KP2MI in the answer and again in the resumed national hotlines.
+    state, replies = talk(
+        [
+            msg("gaji sy blm dibayar", "report_unpaid_wages"),
+            msg("iya aman", "affirm"),
+            msg("apa hak sy sbg pekerja?", "ask_rights"),
+            msg("hak sy apa aja?", "ask_rights"),
+            msg("kalau hak cuti gmn", "ask_rights"),
+        ]
+    )
+    for turn in replies:
+        assert 1 <= len(turn) <= MAX_MESSAGES
+        whole = "\n\n".join(turn)
+        for block in (b for b in whole.split("\n\n") if re.search(r"\d{3}", b)):
+            assert whole.count(block) == 1, block
+
+
+def test_the_agency_at_home_does_not_move_a_worker_abroad_home():
+    state, replies = talk(
+        [
+            msg("gaji sy blm dibayar 4 bulan, sy di riyadh", "report_unpaid_wages", city="Riyadh"),
+            msg("sy berangkat lewat PT di malang, mereka gk mau bantu", "inform", city="Malang"),
+        ]
+    )
+    assert state.country == "SA" and state.city == "Riyadh"
+
+
+def test_a_worker_who_came_home_is_at_home():
+    state, _ = talk(
+        [
+            msg("gaji sy blm dibayar, sy di riyadh", "report_unpaid_wages", city="Riyadh"),
+            msg("sy sdh pulang, skrg di malang", "inform", city="Malang"),
+        ]
+    )
+    assert state.country == "ID" and state.city == "Malang"
