@@ -16,7 +16,7 @@ from bot.security.encryption import Cipher
 from bot.security.pseudonyms import delivery_key, pseudonym
 from bot.settings import Settings
 from bot.storage.address_book import AddressBook
-from bot.storage.database import create_engine
+from bot.storage.engine import create_engine
 from bot.storage.inbox import Inbox
 from bot.storage.payloads import PayloadStore
 

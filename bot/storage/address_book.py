@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from bot.security.encryption import Cipher
-from bot.storage.database import address_table
+from bot.storage.tables import address_table
 
 logger = logging.getLogger(__name__)
 

@@ -27,7 +27,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from bot.security.encryption import Cipher
-from bot.storage.database import inbox_table
+from bot.storage.tables import inbox_table
 
 logger = logging.getLogger(__name__)
 

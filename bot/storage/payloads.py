@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from bot.storage.database import callback_table
+from bot.storage.tables import callback_table
 
 MARK = "~"
 

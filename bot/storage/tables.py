@@ -1,22 +1,27 @@
-"""SQLAlchemy 1.4 engine and the connector tables.
+"""The tables of Lentera's database, on the one :data:`metadata`.
 
 One database (``LENTERA_DATABASE_URL``, default ``sqlite:///var/lentera.db``) holds the
-connectors' durable state. The same code runs on SQLite and PostgreSQL: no dialect-specific
-SQL, uniqueness enforced by constraints so concurrent processes stay correct.
+connectors' durable state, and the case store and console tables once those exist. The same
+code runs on SQLite and PostgreSQL: no dialect-specific SQL, uniqueness enforced by
+constraints so concurrent processes stay correct.
+
+The schema itself is made by the Alembic revisions in ``bot/storage/migrations/versions/``;
+a table added here needs a revision too (``tests/bot/storage/test_migrations.py`` compares
+the migrated database with :func:`all_metadata`). Other packages define their tables in their
+own ``tables`` module on this same ``metadata``.
 """
 
 from __future__ import annotations
 
-import logging
-import os
-from typing import Any
+import importlib
+import importlib.util
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine, make_url
-
-logger = logging.getLogger(__name__)
 
 metadata = sa.MetaData()
+
+# Modules that add their tables to ``metadata``, imported by ``all_metadata`` when present.
+TABLE_MODULES = ("bot.cases.tables", "bot.console.tables")
 
 # Inbound deliveries: dedup key + encrypted payload until processed (the "inbox").
 inbox_table = sa.Table(
@@ -48,7 +53,9 @@ address_table = sa.Table(
     sa.Column("address", sa.Text, nullable=False),
     sa.Column("language", sa.String(8), nullable=True),
     sa.Column("last_inbound_at", sa.Float, nullable=True),
+    # Encrypted JSON payloads of the last numbered list sent, valid until choices_expire_at.
     sa.Column("choices", sa.Text, nullable=True),
+    sa.Column("choices_expire_at", sa.Float, nullable=True),
     sa.Column("updated_at", sa.Float, nullable=False),
 )
 
@@ -62,45 +69,20 @@ callback_table = sa.Table(
 )
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    # WAL lets readers and the single writer overlap; NORMAL keeps commits durable
-    # against a process crash (not against power loss), which is what the inbox needs.
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.close()
+def _present(module: str) -> bool:
+    """Whether ``module`` can be imported, without importing it (nor failing on a parent)."""
+    parent = module.rpartition(".")[0]
+    if parent and not _present(parent):
+        return False
+    return importlib.util.find_spec(module) is not None
 
 
-def create_engine(url: str, *, schema: str | None = None, create_tables: bool = True) -> Engine:
-    """Create an engine for the connector database and make sure the tables exist.
+def all_metadata() -> sa.MetaData:
+    """Return :data:`metadata` with every table module of :data:`TABLE_MODULES` imported.
 
-    Args:
-        url: SQLAlchemy URL (``sqlite:///var/lentera.db``, ``postgresql://...``).
-        schema: Optional schema for all connector tables (tests use a fresh one per run).
-        create_tables: Create missing tables (idempotent).
-
-    Returns:
-        A SQLAlchemy 1.4 engine in 2.0 ("future") style.
+    A module that exists but fails to import raises: only an absent package is skipped.
     """
-    parsed = make_url(url)
-    kwargs: dict[str, Any] = {"future": True, "pool_pre_ping": True}
-    if parsed.get_backend_name() == "sqlite":
-        database = parsed.database or ""
-        if database and database != ":memory:":
-            directory = os.path.dirname(os.path.abspath(database))
-            os.makedirs(directory, exist_ok=True)
-        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 10}
-        # Keep connections open: closing the last connection of a WAL database forces a
-        # checkpoint and an fsync, which made every commit cost ~20 ms (NullPool default).
-        kwargs["poolclass"] = sa.pool.QueuePool
-        kwargs["pool_size"] = 8
-    engine = sa.create_engine(url, **kwargs)
-    if parsed.get_backend_name() == "sqlite":
-        sa.event.listen(engine, "connect", _sqlite_pragmas)
-    if schema:
-        engine = engine.execution_options(schema_translate_map={None: schema})
-    if create_tables:
-        metadata.create_all(engine)
-    logger.debug("Connector database ready (%s)", parsed.get_backend_name())
-    return engine
+    for module in TABLE_MODULES:
+        if _present(module):
+            importlib.import_module(module)
+    return metadata

@@ -15,9 +15,10 @@ from cryptography.fernet import Fernet
 from bot.delivery.worker import InboxWorker, owner_is_dead
 from bot.security.encryption import Cipher
 from bot.storage.address_book import AddressBook, UnknownRecipient
-from bot.storage.database import address_table, create_engine, inbox_table
+from bot.storage.engine import create_engine
 from bot.storage.inbox import DEDUP_RETENTION_SECONDS, FAILED, MAX_ATTEMPTS, Inbox, InboxRow
 from bot.storage.payloads import PayloadStore
+from bot.storage.tables import address_table, inbox_table
 
 
 def _stores(database, clock=None):

@@ -13,7 +13,7 @@ from bot.delivery.errors import ConfigurationError
 from bot.delivery.worker import InboxWorker
 from bot.security.encryption import Cipher
 from bot.settings import load_settings
-from bot.storage.database import create_engine
+from bot.storage.engine import create_engine
 from bot.storage.inbox import Inbox, InboxRow
 from devtools.fake_telegram import message_update, telegram_error
 from devtools.fake_whatsapp import PHONE_NUMBER_ID, encode, graph_error, sign, text_notification

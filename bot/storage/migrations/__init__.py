@@ -1,0 +1,1 @@
+"""Alembic revisions of Lentera's database; run them through :mod:`bot.storage.migrate`."""
