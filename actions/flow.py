@@ -14,6 +14,7 @@ every turn gets a reply (never silence, never a loop) and can be tested without 
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 from actions.contacts import (
@@ -21,11 +22,13 @@ from actions.contacts import (
     emergency_reply,
     entries_reply,
     has_local_contacts,
+    missions_near,
     national_reply,
     no_local_reply,
     usable,
 )
 from actions.followup import followup_text
+from actions.handoff import Desk, HandoffUnavailable, describe, open_at
 from actions.info import answer
 from actions.referral import TOPIC_OF_INTENT, referral_entries, topic_of_problem
 from actions.state import State
@@ -74,6 +77,8 @@ ASKED = ("safety", "place", "emergency_place", "topic_place")
 TAKES_PLACE = {*ANSWERS, *PROBLEM_OF_INTENT, "emergency"}
 # Problems where the local emergency number comes with the first reply.
 VIOLENT = {"abuse", "trafficking"}
+# Problems where a caseworker is offered with the contacts (consent asked once).
+ESCALATED = {"trafficking", "detention"}
 # Problems where "are you safe?" is not the first thing to ask.
 NO_SAFETY_QUESTION = {"missing_person", "recruitment_fraud"}
 SHORT_CLOSING = 60  # a goodbye or thanks longer than this is probably a story
@@ -90,9 +95,10 @@ CONTACT_BLOCK = re.compile(r"\d{3}")
 class Reply:
     """The messages of one turn, in order, never the same text twice."""
 
-    def __init__(self, lang: str) -> None:
-        """Start an empty reply in ``lang``."""
+    def __init__(self, lang: str, desk: Desk | None = None) -> None:
+        """Start an empty reply in ``lang``; ``desk`` is who takes over (None: nobody)."""
         self.lang = lang
+        self.desk = desk
         self.messages: list[dict[str, Any]] = []
 
     def add(self, body: str, button_list: list[dict[str, str]] | None = None) -> None:
@@ -204,7 +210,61 @@ def emergency(state: State, reply: Reply, directory: Directory) -> None:
         ask(state, reply, "place", "emergency_where")
         state.pending = "emergency_place" if state.pending == "place" else state.pending
     else:
+        offer_handoff(state, reply)
+
+
+def ask_consent(state: State, reply: Reply, directory: Directory) -> None:
+    """Ask whether the conversation may go to a caseworker, saying what is shared with whom."""
+    if reply.desk is None:
+        reply.say("human_requested")
+        reply.add(national_reply(directory, reply.lang))
+        return
+    organisation = reply.desk.organisation(state.country)
+    reply.say("handoff_consent", org=organisation.name, days=str(reply.desk.retention_days))
+    state.pending = "consent"
+
+
+def offer_handoff(state: State, reply: Reply) -> None:
+    """An escalation offers a caseworker: the consent question once, else the button."""
+    if reply.desk is None or state.pending or state.asked.get("consent"):
         reply.say("caseworker_offer")
+        return
+    state.count_ask("consent")
+    organisation = reply.desk.organisation(state.country)
+    reply.say("handoff_consent", org=organisation.name, days=str(reply.desk.retention_days))
+    state.pending = "consent"
+
+
+def consent_answer(state: State, reply: Reply, directory: Directory, agreed: bool) -> None:
+    """Open the case on yes (with the time and version of the consent); contacts on no."""
+    state.consent_share = agreed
+    if not agreed or reply.desk is None:
+        reply.say("handoff_declined")
+        contacts_without_handoff(state, reply, directory)
+        return
+    try:
+        organisation = reply.desk.open_case(state, time.time())
+    except HandoffUnavailable:
+        reply.say("human_requested")
+        reply.add(national_reply(directory, reply.lang))
+        return
+    state.handoff_active = True
+    hours = describe(organisation.hours, reply.lang)
+    if open_at(organisation.hours, time.time()):
+        reply.say("handoff_opened", org=organisation.name, hours=hours)
+        return
+    reply.say("handoff_opened_closed", org=organisation.name, hours=hours)
+    for body in emergency_reply(directory, state.country, state.city, reply.lang):
+        reply.add(body)
+
+
+def contacts_without_handoff(state: State, reply: Reply, directory: Directory) -> None:
+    """The mission near the person (when known), then the national hotlines."""
+    if state.country:
+        missions = missions_near(directory, state.country, state.city)
+        if missions:
+            reply.add(entries_reply(missions[:1], reply.lang))
+    reply.add(national_reply(directory, reply.lang))
 
 
 def show_contacts(
@@ -271,6 +331,8 @@ def continue_problem(state: State, reply: Reply, directory: Directory) -> None:
     topic = topic_of_problem(problem) or "embassy"
     show_contacts(state, reply, directory, topic, (state.country, state.city))
     state.done = True
+    if problem in ESCALATED and not state.pending:
+        offer_handoff(state, reply)
 
 
 def resume(state: State, reply: Reply, directory: Directory, pending: str | None) -> None:
@@ -290,6 +352,7 @@ def fallback(state: State, reply: Reply, message: Message, directory: Directory)
         return
     reply.say("fallback_human")
     reply.add(national_reply(directory, reply.lang))
+    offer_handoff(state, reply)
 
 
 def story_buttons(message: Message, lang: str) -> list[dict[str, str]]:
@@ -311,12 +374,17 @@ def text_topics() -> dict[str, dict[str, str]]:
 # -- the turn ----------------------------------------------------------------------------
 
 
-def respond(state: State, message: Message, directory: Directory) -> list[dict[str, Any]]:
-    """Decide the reply to ``message`` and update ``state``; never returns nothing."""
+def respond(
+    state: State, message: Message, directory: Directory, desk: Desk | None = None
+) -> list[dict[str, Any]]:
+    """Decide the reply to ``message`` and update ``state``; never returns nothing.
+
+    ``desk`` opens cases for caseworkers; without one, "talk to a person" gives the hotlines.
+    """
     named_language = message.entity("language")
     if named_language in LANGUAGES:
         state.language = named_language
-    reply = Reply(state.language)
+    reply = Reply(state.language, desk)
     handle(state, reply, message, directory)
     if not reply.messages:
         reply.say("menu_prompt")
@@ -327,6 +395,8 @@ def handle(state: State, reply: Reply, message: Message, directory: Directory) -
     """Route one message; see the module docstring for the order of precedence."""
     intent = main_request(message)
     pending, state.pending = state.pending, None
+    # The channel only lets a message through to the assistant when no case is open.
+    state.handoff_active = False
     named = place_of(message)
     words = "" if message.is_button else message.text
     if intent != "nlu_fallback":
@@ -341,6 +411,9 @@ def handle(state: State, reply: Reply, message: Message, directory: Directory) -
         new = problem_of(message.ranking[1][0]) if len(message.ranking) > 1 else None
         state.problem = state.problem or new
         emergency(state, reply, directory)
+        return
+    if pending == "consent" and intent in ("affirm", "deny"):
+        consent_answer(state, reply, directory, intent == "affirm")
         return
     if pending == "delete" and intent in ("affirm", "deny"):
         delete_answer(state, reply, intent == "affirm")
@@ -367,8 +440,7 @@ def handle(state: State, reply: Reply, message: Message, directory: Directory) -
         resume(state, reply, directory, pending)
         return
     if intent == "request_human":
-        reply.say("human_requested")
-        reply.add(national_reply(directory, reply.lang))
+        ask_consent(state, reply, directory)
         return
     if intent == "choose_language":
         if not message.entity("language"):  # "ganti bahasa": the other one

@@ -24,6 +24,7 @@ class State:
     city: str | None = None
     problem: str | None = None
     is_safe_now: bool | None = None
+    consent_share: bool | None = None
     handoff_active: bool = False
     # What the assistant is waiting for: "safety", "place", "emergency_place" (the local
     # emergency numbers follow), "delete", or None.

@@ -3,7 +3,8 @@
 - production code (bot, actions, knowledge_base, devtools, bench) never imports `tests`;
 - `actions` never imports the Rasa-side NLU (`bot.nlu`), spaCy or Rasa itself: the action
   server must not load them;
-- `actions` imports from `bot` only plain data modules (places, languages, texts);
+- `actions` imports from `bot` only plain data modules (places, languages, texts) and the
+  case store with what it stands on (cases, storage, security, settings);
 - storage and security modules import no channel and no delivery; security imports no storage;
 - delivery imports no channel.
 """
@@ -18,8 +19,17 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = ("bot", "actions", "knowledge_base", "devtools", "bench")
 STORAGE_AND_SECURITY = ("bot/storage", "bot/security")
-# What the action server may import from bot/: plain data and helpers, no Rasa, no stores.
-ACTIONS_MAY_USE = ("bot.places", "bot.languages", "bot.texts")
+# What the action server may import from bot/: plain data and helpers, and the case store
+# (a handoff opens a case); never the Rasa side, channels or delivery.
+ACTIONS_MAY_USE = (
+    "bot.places",
+    "bot.languages",
+    "bot.texts",
+    "bot.cases",
+    "bot.storage",
+    "bot.security",
+    "bot.settings",
+)
 
 
 def imports_of(path: Path) -> set[str]:
