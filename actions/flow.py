@@ -215,24 +215,32 @@ def emergency(state: State, reply: Reply, directory: Directory) -> None:
 
 def ask_consent(state: State, reply: Reply, directory: Directory) -> None:
     """Ask whether the conversation may go to a caseworker, saying what is shared with whom."""
-    if reply.desk is None:
+    if not consent_question(state, reply):
         reply.say("human_requested")
         reply.add(national_reply(directory, reply.lang))
-        return
-    organisation = reply.desk.organisation(state.country)
-    reply.say("handoff_consent", org=organisation.name, days=str(reply.desk.retention_days))
-    state.pending = "consent"
 
 
 def offer_handoff(state: State, reply: Reply) -> None:
     """An escalation offers a caseworker: the consent question once, else the button."""
-    if reply.desk is None or state.pending or state.asked.get("consent"):
+    if state.pending or state.asked.get("consent"):
         reply.say("caseworker_offer")
         return
     state.count_ask("consent")
-    organisation = reply.desk.organisation(state.country)
-    reply.say("handoff_consent", org=organisation.name, days=str(reply.desk.retention_days))
+    if not consent_question(state, reply):
+        reply.say("caseworker_offer")
+
+
+def consent_question(state: State, reply: Reply) -> bool:
+    """Ask consent naming the organisation and the retention; False when nobody can take over."""
+    if reply.desk is None:
+        return False
+    try:
+        team = reply.desk.organisation(state.country)
+    except HandoffUnavailable:
+        return False
+    reply.say("handoff_consent", org=team.name, days=str(reply.desk.retention_days))
     state.pending = "consent"
+    return True
 
 
 def consent_answer(state: State, reply: Reply, directory: Directory, agreed: bool) -> None:

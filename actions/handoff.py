@@ -29,7 +29,7 @@ def open_at(hours: OfficeHours, when: float) -> bool:
 
 
 def describe(hours: OfficeHours, lang: str) -> str:
-    """ "Senin–Jumat 09:00–17:00 (Asia/Jakarta)" in ``lang``."""
+    """The hours in ``lang``, e.g. ``Senin–Jumat 09:00–17:00 (Asia/Jakarta)``."""
     names = DAYS_EN if lang == "en" else DAYS_ID
     days = sorted(set(hours.days))
     if len(days) > 2 and days == list(range(days[0], days[-1] + 1)):

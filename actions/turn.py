@@ -12,6 +12,7 @@ from rasa_sdk.events import AllSlotsReset, EventType, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.case_desk import desk_for
 from actions.contacts import directory
 from actions.flow import respond
 from actions.guard import never_silent
@@ -33,7 +34,8 @@ class ActionTurn(Action):
         """Answer the latest message (at least one message, at most five)."""
         before = State.from_tracker(tracker)
         state = before.copy()
-        for message in respond(state, Message.from_parse(tracker.latest_message), directory()):
+        message_in = Message.from_parse(tracker.latest_message)
+        for message in respond(state, message_in, directory(), desk_for(tracker)):
             dispatcher.utter_message(text=message["text"], buttons=message["buttons"] or None)
         if state.pending == "deleted":
             # Forget everything but the language the person reads.
