@@ -86,7 +86,7 @@ def _limit_threads() -> None:
     """Use ``LENTERA_TORCH_THREADS`` intra-op threads (default 1).
 
     One thread keeps a short query at ~15 ms even when the 2-core machine is busy; with two
-    threads competing with other processes the same call took 0.8 s (docs/bench_search.md).
+    threads competing with other processes the same call took 0.8 s (docs/benchmarks_search.md).
     """
     try:
         import torch

@@ -33,7 +33,7 @@ META_FILE = "meta.json"
 
 #: Above this many vectors the index is IVF (inverted lists, 16 of sqrt(n) probed) instead
 #: of exact flat search: at 200,000 vectors flat search alone blew the 30 ms budget and HNSW
-#: took minutes to build for a slower search (measurements in docs/bench_search.md).
+#: took minutes to build for a slower search (measurements in docs/benchmarks_search.md).
 LARGE_INDEX_THRESHOLD = 50_000
 
 SERVICE_LABELS: dict[str, dict[str, str]] = {

@@ -4,7 +4,7 @@ The English-only embedding model does not read informal Indonesian well, so the 
 side embeds the query both as typed and as a word-by-word English gloss, and the lexical
 side (BM25 over glossary-enriched, slang-normalised, stemmed text) carries the Indonesian.
 Scores are fused as a weighted sum of each side's score relative to its best candidate
-(``docs/bench_search.md`` compares this with dense only, lexical only and reciprocal-rank
+(``docs/benchmarks_search.md`` compares this with dense only, lexical only and reciprocal-rank
 fusion). Country semantics follow ``shared/spec/referral_schema.md``: with a country,
 only entries serving it plus the Indonesian channels reachable from anywhere are
 candidates, and the latter rank after local ones when equally relevant.

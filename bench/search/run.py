@@ -4,7 +4,7 @@ Run from the repository root::
 
     python -m bench.search.run            # everything (about 5-10 minutes on 2 cores)
     python -m bench.search.run --no-scale # only the real directory
-    python -m bench.search.run --report docs/bench_search.md
+    python -m bench.search.run --report docs/benchmarks_search.md
 
 Quality is measured on the committed labelled set ``bench/search/queries.yml``: recall@3
 (share of queries with an acceptable entry in the top 3) and MRR (first acceptable entry
