@@ -42,12 +42,7 @@ SUMMARY_JSON = VAR / "bench" / "conversations.json"
 KNOWN_FAILURES = {
     "danger-knife-riyadh-battery": ("whatsapp_number", "no WhatsApp channel for SA offered"),
     "en-go-home-bahrain": ("contacts_for_country", "go-home contacts for Bahrain not reached"),
-    "family-sister-missing-sabah": ("contacts_for_country", "family at home, relative in Sabah"),
-    "family-mother-locked-in-riyadh": ("contacts_for_country", "relative abroad, writer at home"),
-    "long-story-then-what-now": ("contacts_for_country", "long story naming Indonesia"),
-    "long-story-english-whatsapp": ("contacts_for_country", "long story read as safe migration"),
     "long-story-taiwan-broker": ("contacts_for_country", "long story: no Taiwan contact at once"),
-    "recruitment-fraud-still-home": ("contacts_for_country", "fraud at home: no ID contact"),
 }
 
 
