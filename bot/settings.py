@@ -17,6 +17,8 @@ DEFAULT_DATABASE_URL = "sqlite:///var/lentera.db"
 DEFAULT_TELEGRAM_API_BASE_URL = "https://api.telegram.org"
 DEFAULT_WHATSAPP_API_BASE_URL = "https://graph.facebook.com"
 DEFAULT_WHATSAPP_API_VERSION = "v21.0"
+DEFAULT_CONSOLE_HOST = "127.0.0.1"
+DEFAULT_CONSOLE_PORT = 8080
 
 
 class SettingsError(RasaException):
@@ -184,4 +186,62 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         telegram=_telegram(env),
         whatsapp=_whatsapp(env),
         inbox_lease_seconds=lease_seconds,
+    )
+
+
+@dataclass(frozen=True)
+class ConsoleSettings:
+    """Settings of the caseworker console (``python -m bot.console serve``).
+
+    Attributes:
+        host: ``LENTERA_CONSOLE_HOST``, the address to bind (default ``127.0.0.1``).
+        port: ``LENTERA_CONSOLE_PORT`` (default 8080).
+        database_url: ``LENTERA_DATABASE_URL``, the same database as the channels.
+        encryption_keys: ``LENTERA_ENCRYPTION_KEYS`` (case messages are encrypted at rest).
+        https: ``LENTERA_CONSOLE_HTTPS``: the console is reached over HTTPS (through a TLS
+            proxy), so cookies are ``Secure`` with the ``__Host-`` prefix even when the
+            request reaches uvicorn as plain HTTP.
+        admin_password: ``LENTERA_CONSOLE_ADMIN_PASSWORD``, the demo admin's password
+            (``seed-demo`` only); None to generate one.
+    """
+
+    database_url: str = DEFAULT_DATABASE_URL
+    encryption_keys: tuple[str, ...] = ()
+    host: str = DEFAULT_CONSOLE_HOST
+    port: int = DEFAULT_CONSOLE_PORT
+    https: bool = False
+    admin_password: str | None = None
+
+
+def load_console_settings(env: Mapping[str, str] | None = None) -> ConsoleSettings:
+    """Read the console's settings from the environment.
+
+    Args:
+        env: Mapping to read instead of ``os.environ`` (tests).
+
+    Raises:
+        SettingsError: If the port is not a port number or LENTERA_CONSOLE_HTTPS is not
+            a yes/no value.
+    """
+    env = os.environ if env is None else env
+    port_text = _get(env, "LENTERA_CONSOLE_PORT")
+    try:
+        port = int(port_text) if port_text else DEFAULT_CONSOLE_PORT
+    except ValueError:
+        port = -1
+    if not 0 < port < 65536:
+        raise SettingsError("LENTERA_CONSOLE_PORT must be a port number (1-65535)")
+    https_text = (_get(env, "LENTERA_CONSOLE_HTTPS") or "0").lower()
+    if https_text not in ("0", "1", "true", "false", "yes", "no"):
+        raise SettingsError("LENTERA_CONSOLE_HTTPS must be 1 or 0")
+    keys = tuple(
+        k.strip() for k in (_get(env, "LENTERA_ENCRYPTION_KEYS") or "").split(",") if k.strip()
+    )
+    return ConsoleSettings(
+        database_url=_get(env, "LENTERA_DATABASE_URL") or DEFAULT_DATABASE_URL,
+        encryption_keys=keys,
+        host=_get(env, "LENTERA_CONSOLE_HOST") or DEFAULT_CONSOLE_HOST,
+        port=port,
+        https=https_text in ("1", "true", "yes"),
+        admin_password=_get(env, "LENTERA_CONSOLE_ADMIN_PASSWORD"),
     )
