@@ -3,7 +3,8 @@
 The only place a Telegram chat id or WhatsApp number is kept is the ``address`` column,
 encrypted with :class:`bot.security.encryption.Cipher`. It also keeps per-user channel state: the
 language hint, the last inbound time (WhatsApp 24-hour window) and the payloads of the
-last numbered choice list.
+last numbered choice list, encrypted too and valid for :data:`CHOICES_SECONDS`. Keeping the
+list here, not in a process, lets another instance or a restarted one map a reply "2".
 """
 
 from __future__ import annotations
@@ -16,12 +17,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from cryptography.fernet import InvalidToken
 from sqlalchemy.engine import Connection, Engine
 
 from bot.security.encryption import Cipher
 from bot.storage.tables import address_table
 
 logger = logging.getLogger(__name__)
+
+CHOICES_SECONDS = 24 * 3600  # a numbered list answered a day later is stale
 
 
 @dataclass(frozen=True)
@@ -144,22 +148,45 @@ class AddressBook:
         return address
 
     def set_choices(self, sender_id: str, payloads: list[str] | None) -> None:
-        """Remember the payloads of a numbered list just sent (None clears them)."""
-        value = json.dumps(payloads) if payloads else None
+        """Remember the payloads of a numbered list just sent (None or empty clears them)."""
+        if not payloads:
+            self.clear_choices(sender_id)
+            return
+        t = address_table
         with self._engine.begin() as conn:
             conn.execute(
-                sa.update(address_table)
-                .where(address_table.c.sender_id == sender_id)
-                .values(choices=value)
+                sa.update(t)
+                .where(t.c.sender_id == sender_id)
+                .values(
+                    choices=self._cipher.encrypt(json.dumps(payloads)),
+                    choices_expire_at=self._clock() + CHOICES_SECONDS,
+                )
+            )
+
+    def clear_choices(self, sender_id: str) -> None:
+        """Forget the numbered list, if any (writes nothing when there is none)."""
+        t = address_table
+        with self._engine.begin() as conn:
+            conn.execute(
+                sa.update(t)
+                .where(t.c.sender_id == sender_id, t.c.choices.is_not(None))
+                .values(choices=None, choices_expire_at=None)
             )
 
     def choices(self, sender_id: str) -> list[str]:
-        """Payloads of the last numbered list sent to this user (empty if none)."""
+        """Payloads of the last numbered list sent to this user (empty if none or expired)."""
+        t = address_table
         with self._engine.connect() as conn:
-            value = conn.execute(
-                sa.select(address_table.c.choices).where(address_table.c.sender_id == sender_id)
-            ).scalar()
-        return list(json.loads(value)) if value else []
+            row = conn.execute(
+                sa.select(t.c.choices, t.c.choices_expire_at).where(t.c.sender_id == sender_id)
+            ).first()
+        if row is None or row[0] is None or row[1] is None or row[1] <= self._clock():
+            return []
+        try:
+            return [str(p) for p in json.loads(self._cipher.decrypt(row[0]))]
+        except (InvalidToken, ValueError):
+            logger.warning("Stored choices could not be read; ignored")
+            return []
 
     def forget(self, sender_id: str) -> None:
         """Delete everything stored for a pseudonym (data deletion)."""

@@ -110,7 +110,6 @@ class WhatsAppSender:
             limits=httpx.Limits(max_connections=64, max_keepalive_connections=64),
             headers={"Authorization": f"Bearer {settings.access_token}"},
         )
-        self._numbered: set[str] = set()
 
     async def close(self) -> None:
         """Close the HTTP connection pool."""
@@ -253,15 +252,16 @@ class WhatsAppSender:
                 address.sender_id,
                 [str(b.get("payload") or t) for b, t in zip(buttons, titles, strict=True)],
             )
-            self._numbered.add(address.sender_id)
             return
         await self.forget_choices(address.sender_id)
 
     async def forget_choices(self, sender_id: str) -> None:
-        """Drop a stale numbered list once something else was sent."""
-        if sender_id in self._numbered:
-            self._numbered.discard(sender_id)
-            await asyncio.to_thread(self.addresses.set_choices, sender_id, None)
+        """Drop a stale numbered list once something else was sent.
+
+        The list lives in the database, so this always asks it: another instance, or this
+        one before a restart, may have sent it. Nothing is written when there is none.
+        """
+        await asyncio.to_thread(self.addresses.clear_choices, sender_id)
 
 
 class WhatsAppOutput(TextAndButtonsJson, OutputChannel):

@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from bot.channels.stores import reset_runtimes
 from bot.channels.whatsapp import WhatsAppInput
 from bot.channels.whatsapp.output import WindowClosedError
 from bot.delivery.errors import DeliveryError
@@ -233,6 +234,44 @@ async def test_choices_map_to_buttons_list_or_numbered_text(
                 assert all(
                     len(b["reply"]["title"]) <= 20 for b in sent["interactive"]["action"]["buttons"]
                 )
+
+
+async def test_numbered_choices_survive_a_restart_and_go_stale_after_other_text(
+    fake_whatsapp, database, secrets_env
+):
+    buttons = [{"title": f"Opsi {i}", "payload": f"/choice_{i}"} for i in range(12)]
+
+    async def numbered(message):
+        await message.output_channel.send_response(
+            message.sender_id, {"text": "Pilih:", "buttons": buttons}
+        )
+
+    async with Harness(make_channel(fake_whatsapp, database, secrets_env), numbered) as h:
+        await post(h, text_notification(WA_ID, "halo"))
+        await h.drain()
+    reset_runtimes()  # a restart: nothing of the first process is left in memory
+    async with Harness(make_channel(fake_whatsapp, database, secrets_env), None) as h:
+        await post(h, text_notification(WA_ID, "2"))
+        await h.drain()
+        assert h.messages[-1].text == "/choice_1"
+
+    async with Harness(make_channel(fake_whatsapp, database, secrets_env), numbered) as h:
+        await post(h, text_notification(WA_ID, "halo lagi"))
+        await h.drain()
+    reset_runtimes()
+
+    async def plain_text(message):
+        await message.output_channel.send_response(message.sender_id, {"text": "Baik."})
+
+    # Another process answers with plain text: the list it never sent is stale all the same.
+    async with Harness(make_channel(fake_whatsapp, database, secrets_env), plain_text) as h:
+        await post(h, text_notification(WA_ID, "terima kasih"))
+        await h.drain()
+    reset_runtimes()
+    async with Harness(make_channel(fake_whatsapp, database, secrets_env), None) as h:
+        await post(h, text_notification(WA_ID, "2"))
+        await h.drain()
+        assert h.messages[-1].text == "2"
 
 
 async def test_outside_the_window_only_the_template_is_sent_and_sender_is_told(
