@@ -1,0 +1,492 @@
+"""The case store on SQLite and PostgreSQL: routing, the handoff state, claims, tenancy, privacy."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+import sqlalchemy as sa
+
+from bot.cases.models import (
+    AlreadyClaimed,
+    CaseClosed,
+    NoOrganisation,
+    NotAssignee,
+    OrganisationExists,
+    ReplyRefused,
+)
+from bot.cases.store import CaseStore
+from bot.cases.tables import cases, organisations, outbox
+from bot.storage.tables import metadata
+from bot.texts import text
+from tests.bot.cases.helpers import open_case
+
+SECRET = "majikan menahan paspor saya"
+CASE_TABLES = (
+    "cases",
+    "case_messages",
+    "case_notes",
+    "case_referrals",
+    "outbox",
+    "audit_log",
+    "case_changes",
+)
+
+
+def dump(engine, *tables: str) -> str:
+    """Every row of ``tables`` as stored (raw, not decrypted)."""
+    with engine.connect() as conn:
+        return json.dumps(
+            [
+                [list(map(str, row)) for row in conn.execute(sa.select(metadata.tables[t]))]
+                for t in tables
+            ]
+        )
+
+
+def count(engine, table) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
+
+
+def defaults(engine) -> list[str]:
+    with engine.connect() as conn:
+        return list(
+            conn.execute(
+                sa.select(organisations.c.name).where(organisations.c.is_default.is_(True))
+            ).scalars()
+        )
+
+
+# -- organisations and routing -------------------------------------------------------------
+
+
+def test_first_organisation_is_the_default_and_default_true_moves_it(stores):
+    store = stores.cases
+    first = store.create_organisation("Hong Kong Helpers", "HK")
+    assert first.is_default and first.countries == ("HK",) and first.languages == ("id", "en")
+    second = store.create_organisation("Taiwan Team", ["tw", "TW"])
+    assert not second.is_default and second.countries == ("TW",)
+    assert defaults(stores.engine) == ["Hong Kong Helpers"]
+    third = store.create_organisation("Lentera Desk", [], default=True)
+    assert third.is_default
+    assert defaults(stores.engine) == ["Lentera Desk"]
+    store.set_default_organisation(second.id)
+    assert defaults(stores.engine) == ["Taiwan Team"]
+    assert [o.name for o in store.organisations()] == [
+        "Hong Kong Helpers",
+        "Taiwan Team",
+        "Lentera Desk",
+    ]
+
+
+def test_routing_prefers_the_earliest_organisation_serving_the_country_else_the_default(stores):
+    store = stores.cases
+    with pytest.raises(NoOrganisation):
+        store.organisation_for("HK")
+    desk = store.create_organisation("Lentera Desk", [])
+    stores.clock.advance(1)
+    early = store.create_organisation("Early HK", "HK,TW", office_hours={"tz": "Asia/Hong_Kong"})
+    stores.clock.advance(1)
+    store.create_organisation("Late HK", "HK")
+    assert store.organisation_for("HK").id == early.id
+    assert store.organisation_for("tw").id == early.id
+    assert store.organisation_for("SA").id == desk.id
+    assert store.organisation_for(None).id == desk.id
+    assert early.office_hours is not None and early.office_hours.tz == "Asia/Hong_Kong"
+    assert early.office_hours.days == (0, 1, 2, 3, 4)
+    case = open_case(store, country="HK")
+    assert case.organisation_id == early.id
+
+
+def test_organisation_names_are_unique_and_codes_checked(stores):
+    store = stores.cases
+    store.create_organisation("Lentera Desk", [])
+    with pytest.raises(OrganisationExists):
+        store.create_organisation("Lentera  Desk", ["HK"], default=True)
+    assert defaults(stores.engine) == ["Lentera Desk"]
+    with pytest.raises(ValueError, match="alpha-2"):
+        store.create_organisation("Bad", ["Hong Kong"])
+
+
+def test_racing_first_organisations_leave_exactly_one_default(stores):
+    barrier = threading.Barrier(3)
+    errors: list[BaseException] = []
+
+    def create(name: str) -> None:
+        try:
+            barrier.wait()
+            stores.cases.create_organisation(name, [])
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=create, args=(n,)) for n in ("A", "B", "C")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    assert len(stores.cases.organisations()) == 3 and len(defaults(stores.engine)) == 1
+
+
+def test_two_defaults_cannot_be_committed(stores):
+    stores.cases.create_organisation("A", [])
+    stores.cases.create_organisation("B", [])
+    with pytest.raises(sa.exc.IntegrityError), stores.engine.begin() as conn:
+        conn.execute(sa.update(organisations).values(is_default=True))
+    assert defaults(stores.engine) == ["A"]
+
+
+# -- opening a case and the handoff state --------------------------------------------------
+
+
+def test_open_case_is_idempotent_and_active_case_is_the_handoff_state(stores):
+    store = stores.cases
+    store.create_organisation("Lentera Desk", [])
+    case = open_case(store, conversation_id="tg_same")
+    again = open_case(store, conversation_id="tg_same", summary="other")
+    assert again.id == case.id and again.summary == case.summary
+    assert case.status == "waiting" and len(case.ref) >= 16 and case.ref != str(case.id)
+    assert store.active_case("tg_same") == store.get(case.ref, case.organisation_id)
+    assert store.active_case("tg_other") is None
+    assert [m.author for m in store.transcript(case.id)] == ["person", "assistant"]
+    assert [a.action for a in store.audit_rows(case_id=case.id)] == ["case_opened"]
+    store.close(case.id, 7)
+    assert store.active_case("tg_same") is None
+    reopened = open_case(store, conversation_id="tg_same")
+    assert reopened.id != case.id and reopened.status == "waiting"
+
+
+def test_concurrent_open_case_gives_one_case(stores):
+    store = stores.cases
+    store.create_organisation("Lentera Desk", [])
+    results: list[int] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(4)
+
+    def opener() -> None:
+        try:
+            barrier.wait()
+            results.append(open_case(store, conversation_id="tg_race").id)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=opener) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == [] and len(set(results)) == 1 and len(results) == 4
+    assert count(stores.engine, cases) == 1
+
+
+def test_messages_after_close_are_refused_and_redeliveries_stored_once(stores):
+    store = stores.cases
+    store.create_organisation("Lentera Desk", [])
+    case = open_case(store)
+    first = store.add_message(case.id, "person", "halo?", source_key="k1")
+    assert store.add_message(case.id, "person", "halo?", source_key="k1") == first
+    assert [m.body for m in store.transcript(case.id)][-1] == "halo?"
+    assert len(store.transcript(case.id)) == 3
+    with pytest.raises(ValueError):
+        store.add_message(case.id, "robot", "x")
+    store.close(case.id, 1, reason="left")
+    with pytest.raises(CaseClosed):
+        store.add_message(case.id, "person", "masih di sini")
+
+
+# -- claims --------------------------------------------------------------------------------
+
+
+def test_claim_is_exclusive_under_concurrency(stores):
+    store = stores.cases
+    store.create_organisation("Lentera Desk", [])
+    case = open_case(store)
+    outcomes: dict[int, str] = {}
+    barrier = threading.Barrier(2)
+
+    def claim(staff: int) -> None:
+        barrier.wait()
+        try:
+            store.claim(case.id, staff)
+            outcomes[staff] = "won"
+        except AlreadyClaimed:
+            outcomes[staff] = "lost"
+
+    threads = [threading.Thread(target=claim, args=(staff,)) for staff in (11, 12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(outcomes.values()) == ["lost", "won"]
+    winner = next(s for s, o in outcomes.items() if o == "won")
+    loser = next(s for s, o in outcomes.items() if o == "lost")
+    claimed = store.claim(case.id, winner)  # a re-claim by the holder is fine
+    assert claimed.assignee_id == winner and claimed.status == "claimed"
+    with pytest.raises(AlreadyClaimed) as refused:
+        store.claim(case.id, loser)
+    assert refused.value.assignee_id == winner
+    audit = [(a.actor, a.outcome) for a in store.audit_rows(case_id=case.id, action="claim")]
+    assert (f"staff:{winner}", "ok") in audit and (f"staff:{loser}", "denied") in audit
+
+
+def test_release_reassign_close_and_their_refusals(stores):
+    store = stores.cases
+    store.create_organisation("Lentera Desk", [])
+    case = open_case(store)
+    store.claim(case.id, 1)
+    with pytest.raises(NotAssignee):
+        store.release(case.id, 2)
+    released = store.release(case.id, 1)
+    assert released.status == "waiting" and released.assignee_id is None
+    moved = store.reassign(case.id, 9, 3)
+    assert moved.status == "claimed" and moved.assignee_id == 3
+    closed = store.close(case.id, 3)
+    assert closed.status == "closed" and closed.closed_reason == "closed"
+    for action in (
+        lambda: store.claim(case.id, 1),
+        lambda: store.release(case.id, 3),
+        lambda: store.close(case.id, 3),
+        lambda: store.return_to_assistant(case.id, 3),
+    ):
+        with pytest.raises(CaseClosed):
+            action()
+    with pytest.raises(ValueError):
+        store.close(open_case(store).id, 1, reason="whatever")
+
+
+def test_a_claim_with_no_reply_returns_to_the_queue(stores):
+    store, clock = stores.cases, stores.clock
+    store.create_organisation("Lentera Desk", [])
+    idle, busy = open_case(store), open_case(store)
+    store.claim(idle.id, 1)
+    store.claim(busy.id, 2)
+    clock.advance(60)
+    store.send_reply(busy.id, 2, "Halo, saya Maria.", client_token="t1")
+    clock.advance(20 * 60)
+    assert [c.id for c in store.stale_claims(15 * 60)] == [idle.id]
+    version = store.current_version()
+    [requeued] = store.requeue_stale(15 * 60)
+    assert requeued.id == idle.id and requeued.status == "waiting"
+    assert requeued.assignee_id is None
+    assert store.get(busy.id, busy.organisation_id).status == "claimed"
+    [expired] = store.audit_rows(action="claim_expired")
+    assert (expired.actor, expired.case_id) == ("system", idle.id)
+    changes = store.changes_since(idle.organisation_id, version)
+    assert [(c.case_id, c.kind) for c in changes] == [(idle.id, "claim_expired")]
+    assert store.requeue_stale(15 * 60) == []
+
+
+# -- the queue and tenancy -----------------------------------------------------------------
+
+
+def test_queue_is_urgent_first_then_longest_waiting_with_filters(stores):
+    store, clock = stores.cases, stores.clock
+    org = store.create_organisation("Lentera Desk", [])
+    oldest = open_case(store, language="en", country="SA")
+    clock.advance(10)
+    middle = open_case(store)
+    clock.advance(10)
+    newest_urgent = open_case(store, risk="urgent")
+    clock.advance(10)
+    late = open_case(store)
+    store.mark_urgent(late.id)
+    queue = store.queue(org.id)
+    assert [c.id for c in queue] == [newest_urgent.id, late.id, oldest.id, middle.id]
+    assert [c.id for c in store.queue(org.id, risk="normal")] == [oldest.id, middle.id]
+    assert [c.id for c in store.queue(org.id, language="en")] == [oldest.id]
+    assert [c.id for c in store.queue(org.id, country="sa")] == [oldest.id]
+    store.claim(middle.id, 4)
+    assert [c.id for c in store.queue(org.id, status="claimed")] == [middle.id]
+    assert [c.id for c in store.queue(org.id, status="waiting", limit=2)] == [
+        newest_urgent.id,
+        late.id,
+    ]
+    assert len(store.cases_of(org.id)) == 4
+
+
+def test_another_organisations_case_is_invisible(stores):
+    store = stores.cases
+    hk = store.create_organisation("HK", "HK")
+    tw = store.create_organisation("TW", "TW")
+    hk_case = open_case(store, country="HK")
+    tw_case = open_case(store, country="TW")
+    assert store.get(hk_case.ref, hk.id) is not None
+    assert store.get(hk_case.id, hk.id) is not None
+    assert store.get(hk_case.ref, tw.id) is None
+    assert store.get(hk_case.id, tw.id) is None
+    assert store.get("not-a-ref", hk.id) is None
+    assert store.get(str(hk_case.id), hk.id) is None  # ids are ints, refs are strings
+    assert [c.id for c in store.queue(tw.id)] == [tw_case.id]
+    assert [c.id for c in store.cases_of(hk.id)] == [hk_case.id]
+    assert {c.case_id for c in store.changes_since(tw.id, 0)} == {tw_case.id}
+
+
+def test_change_feed_is_monotonic_and_complete(stores):
+    store = stores.cases
+    org = store.create_organisation("Lentera Desk", [])
+    start = store.current_version()
+    case = open_case(store)
+    store.add_message(case.id, "person", "halo")
+    store.claim(case.id, 1)
+    store.send_reply(case.id, 1, "Halo", client_token="a")
+    store.add_note(case.id, 1, "catatan")
+    store.add_referral(case.id, 1, "kbri-hong-kong")
+    store.close(case.id, 1)
+    changes = store.changes_since(org.id, start)
+    assert [c.kind for c in changes] == [
+        "opened",
+        "message",
+        "claimed",
+        "reply",
+        "note",
+        "referral",
+        "closed",
+    ]
+    versions = [c.version for c in changes]
+    assert versions == sorted(versions) and len(set(versions)) == len(versions)
+    assert all(c.case_ref == case.ref for c in changes)
+    assert store.get(case.id, org.id).version == versions[-1] == store.current_version()
+    assert store.changes_since(org.id, versions[-1]) == []
+
+
+# -- replies and privacy -------------------------------------------------------------------
+
+
+def test_send_reply_refusals_store_nothing(stores):
+    store = stores.cases
+    store.create_organisation("Lentera Desk", [])
+    case = open_case(store)
+    with pytest.raises(ReplyRefused) as refused:
+        store.send_reply(case.id, 1, "Halo", client_token="a")
+    assert refused.value.reason == "not_claimed"
+    store.claim(case.id, 1)
+    bad = [("", "empty"), ("   \n", "empty"), ("x" * 2001, "too_long")]
+    for body, reason in bad:
+        with pytest.raises(ReplyRefused) as refused:
+            store.send_reply(case.id, 1, body, client_token=body[:10])
+        assert refused.value.reason == reason
+    with pytest.raises(ReplyRefused) as refused:
+        store.send_reply(case.id, 2, "Halo", client_token="b")
+    assert refused.value.reason == "claimed_by_other"
+    assert store.send_reply(case.id, 1, "x" * 2000, client_token="c") > 0
+    store.close(case.id, 1)
+    with pytest.raises(ReplyRefused) as refused:
+        store.send_reply(case.id, 1, "Halo", client_token="d")
+    assert refused.value.reason == "closed"
+    assert stores.cases.audit_rows(case_id=case.id, action="reply")[-1].outcome == "denied"
+    assert [m.author for m in store.transcript(case.id)].count("caseworker") == 1
+
+
+def test_double_clicked_reply_is_one_message_and_one_outbox_row(stores):
+    store = stores.cases
+    store.create_organisation("Lentera Desk", [])
+    case = open_case(store)
+    store.claim(case.id, 1)
+    first = store.send_reply(case.id, 1, "Halo, saya Maria.", client_token="tok")
+    assert store.send_reply(case.id, 1, "Halo, saya Maria.", client_token="tok") == first
+    assert count(stores.engine, outbox) == 1
+    [reply] = [m for m in store.transcript(case.id) if m.author == "caseworker"]
+    assert (reply.id, reply.delivery_status, reply.staff_id) == (first, "queued", 1)
+    replied = store.get(case.id, case.organisation_id)
+    assert replied.first_reply_at == replied.last_reply_at == stores.clock.now
+
+
+def test_nothing_anyone_wrote_is_stored_in_plaintext(stores):
+    store = stores.cases
+    store.create_organisation("Lentera Desk", [])
+    case = open_case(
+        store,
+        summary=f"summary: {SECRET}",
+        transcript=[("person", SECRET, 1.0)],
+    )
+    store.add_message(case.id, "person", SECRET)
+    store.claim(case.id, 1)
+    store.send_reply(case.id, 1, f"reply: {SECRET}", client_token="x")
+    store.add_note(case.id, 1, f"note: {SECRET}")
+    raw = dump(stores.engine, *CASE_TABLES)
+    assert "paspor" not in raw and "majikan" not in raw
+    assert SECRET in store.get(case.id, case.organisation_id).summary
+    assert [n.body for n in store.notes(case.id)] == [f"note: {SECRET}"]
+
+
+def test_audit_log_holds_who_what_when_and_never_content(stores):
+    store = stores.cases
+    org = store.create_organisation("Lentera Desk", [])
+    case = open_case(store, transcript=[("person", SECRET, 1.0)])
+    store.claim(case.id, 5)
+    store.send_reply(case.id, 5, SECRET, client_token="x")
+    store.add_note(case.id, 5, SECRET)
+    store.audit("staff:5", "view_case", case_id=case.id)
+    store.audit("staff:6", "view_case", case_id=case.id, outcome="denied")
+    store.audit("staff:5", "login")
+    with pytest.raises(ValueError):
+        store.audit("staff:5", "login", outcome="maybe")
+    rows = store.audit_rows()
+    assert [(r.actor, r.action, r.outcome) for r in rows] == [
+        ("person", "case_opened", "ok"),
+        ("staff:5", "claim", "ok"),
+        ("staff:5", "reply", "ok"),
+        ("staff:5", "note", "ok"),
+        ("staff:5", "view_case", "ok"),
+        ("staff:6", "view_case", "denied"),
+        ("staff:5", "login", "ok"),
+    ]
+    assert all(r.organisation_id == org.id for r in rows[:-1]) and rows[-1].case_id is None
+    assert "paspor" not in dump(stores.engine, "audit_log", "case_changes")
+    assert not hasattr(CaseStore, "delete_audit") and not hasattr(CaseStore, "update_audit")
+
+
+def test_return_to_assistant_queues_the_resume_text_once_in_the_case_language(stores):
+    store = stores.cases
+    store.create_organisation("Lentera Desk", [])
+    case = open_case(store, language="en")
+    store.claim(case.id, 1)
+    returned = store.return_to_assistant(case.id, 1)
+    assert (returned.status, returned.closed_reason) == ("closed", "returned")
+    assert store.active_case(case.conversation_id) is None
+    last = store.transcript(case.id)[-1]
+    assert (last.author, last.body, last.delivery_status) == (
+        "assistant",
+        text("handoff_returned", "en"),
+        "queued",
+    )
+    with pytest.raises(CaseClosed):
+        store.return_to_assistant(case.id, 1)
+    assert count(stores.engine, outbox) == 1
+    audit = store.audit_rows(action="return_to_assistant")
+    assert [(a.actor, a.outcome) for a in audit] == [("staff:1", "ok"), ("staff:1", "denied")]
+
+
+def test_forget_conversation_leaves_a_content_free_tombstone(stores):
+    store = stores.cases
+    store.create_organisation("Lentera Desk", [])
+    case = open_case(store, conversation_id="tg_forget", summary=SECRET)
+    store.add_message(case.id, "person", SECRET)
+    store.claim(case.id, 1)
+    store.send_reply(case.id, 1, SECRET, client_token="x")
+    store.add_note(case.id, 1, SECRET)
+    assert store.forget_conversation("tg_forget") == 1
+    assert store.forget_conversation("tg_forget") == 0
+    assert store.active_case("tg_forget") is None
+    gone = store.get(case.id, case.organisation_id)
+    assert (gone.status, gone.closed_reason, gone.summary, gone.city) == (
+        "closed",
+        "deleted",
+        None,
+        None,
+    )
+    assert "tg_forget" not in dump(stores.engine, *CASE_TABLES)
+    assert {m.body for m in store.transcript(case.id)} == {""}
+    assert {n.body for n in store.notes(case.id)} == {""}
+    with stores.engine.connect() as conn:
+        status, error, body = conn.execute(
+            sa.select(outbox.c.status, outbox.c.last_error, outbox.c.body)
+        ).one()
+    assert (status, error, body) == ("failed", "deleted", None)
+    with pytest.raises(ReplyRefused) as refused:
+        store.send_reply(case.id, 1, "Halo", client_token="y")
+    assert refused.value.reason == "deleted"
+    [audit] = store.audit_rows(action="deleted_at_persons_request")
+    assert audit.actor == "person" and audit.case_id == case.id
