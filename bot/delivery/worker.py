@@ -158,11 +158,13 @@ class InboxWorker:
                 await self.recover_once()
                 now = time.monotonic()
                 if self._inflight and now - last_heartbeat > self.lease_seconds / 3:
-                    self.inbox.heartbeat(self._inflight, self.owner, self.lease_seconds)
+                    await asyncio.to_thread(
+                        self.inbox.heartbeat, set(self._inflight), self.owner, self.lease_seconds
+                    )
                     last_heartbeat = now
                 if now - self._last_purge > PURGE_INTERVAL_SECONDS:
                     self._last_purge = now
-                    purged = self.inbox.purge()
+                    purged = await asyncio.to_thread(self.inbox.purge)
                     if purged:
                         logger.info("Purged %s expired %s dedup keys", purged, self.channel)
             except asyncio.CancelledError:
@@ -190,11 +192,13 @@ class InboxWorker:
             raise
         except AgentNotReady:
             logger.info("Rasa not ready; inbound %s message kept for later", self.channel)
-            self._safe(lambda: self.inbox.release(row.id, row.attempts, delay=1.0))
+            await self._safe(lambda: self.inbox.release(row.id, row.attempts, delay=1.0))
         except ConfigurationError as exc:
             self._report_misconfiguration(exc)
             # Dead-letter at once: every attempt would be refused the same way.
-            self._safe(lambda: self.inbox.release(row.id, max(MAX_ATTEMPTS, row.attempts + 1)))
+            await self._safe(
+                lambda: self.inbox.release(row.id, max(MAX_ATTEMPTS, row.attempts + 1))
+            )
         except Exception as exc:  # noqa: BLE001 - any failure means "try again later"
             logger.error(
                 "Processing an inbound %s message failed (%s); it will be retried",
@@ -202,12 +206,12 @@ class InboxWorker:
                 type(exc).__name__,
             )
             logger.debug("Processing failure details", exc_info=True)
-            status = self._safe(lambda: self.inbox.release(row.id, row.attempts + 1))
+            status = await self._safe(lambda: self.inbox.release(row.id, row.attempts + 1))
             if status == FAILED:
                 logger.error("Inbound %s message dead-lettered", self.channel)
         else:
             self._misconfigured = False
-            self._safe(lambda: self.inbox.complete(row.id))
+            await self._safe(lambda: self.inbox.complete(row.id))
 
     def _report_misconfiguration(self, exc: ConfigurationError) -> None:
         if self._misconfigured:
@@ -222,9 +226,10 @@ class InboxWorker:
             self.channel,
         )
 
-    def _safe(self, call: Callable[[], object]) -> object:
+    async def _safe(self, call: Callable[[], object]) -> object:
+        """Run an inbox update in a thread (never on the event loop); log a failure."""
         try:
-            return call()
+            return await asyncio.to_thread(call)
         except Exception as exc:  # noqa: BLE001 - the lease brings the row back
             logger.error("Inbox update failed (%s); the lease will recover it", type(exc).__name__)
             return None

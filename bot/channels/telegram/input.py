@@ -65,7 +65,8 @@ class TelegramInput(WebhookChannel[TelegramSender]):
         if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
             return response.json({"error": "not a Telegram update"}, status=400)
         try:
-            inbound = parse_update(data, self.runtime.payloads)
+            # Expanding a shortened button payload may read the database: off the loop.
+            inbound = await asyncio.to_thread(parse_update, data, self.runtime.payloads)
         except Exception as exc:  # noqa: BLE001 - a poison update must not block the queue
             logger.warning("Unparseable Telegram update ignored (%s)", type(exc).__name__)
             return response.json({"status": "ignored"})

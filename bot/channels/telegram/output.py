@@ -237,7 +237,7 @@ class TelegramOutput(TextAndButtonsJson, OutputChannel):
     ) -> None:
         """Send text with an inline keyboard (one button per row)."""
         chat_id = await asyncio.to_thread(self.sender.chat_id, recipient_id)
-        body = text_ or text("choose", self.sender.language(recipient_id))
+        body = text_ or text("choose", await asyncio.to_thread(self.sender.language, recipient_id))
         markup = await asyncio.to_thread(self.sender.keyboard, buttons)
         await self._guard(
             self.sender.send_text(chat_id, body, reply_markup=markup, silent=self.proactive)

@@ -100,8 +100,9 @@ class WhatsAppInput(WebhookChannel[WhatsAppSender]):
         if not isinstance(data, dict):
             return response.json({"error": "not a WhatsApp notification"}, status=400)
         try:
-            messages, summary = parse_webhook(
-                data, self.settings.whatsapp.phone_number_id, self.runtime.payloads
+            # Expanding a shortened reply id may read the database: off the loop.
+            messages, summary = await asyncio.to_thread(
+                parse_webhook, data, self.settings.whatsapp.phone_number_id, self.runtime.payloads
             )
         except Exception as exc:  # noqa: BLE001 - a poison notification must not block the queue
             logger.warning("Unparseable WhatsApp notification ignored (%s)", type(exc).__name__)

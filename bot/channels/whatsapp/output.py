@@ -203,10 +203,12 @@ class WhatsAppSender:
         """Send Rasa buttons: reply buttons (<=3, titles <=20), a list (<=10), or numbered text."""
         wa_id, language = address.address, address.language
         titles = [str(b.get("title") or b.get("payload") or "?") for b in buttons]
-        payloads = [
-            self.payloads.shorten(str(b.get("payload") or t), MAX_ID)
-            for b, t in zip(buttons, titles, strict=True)
-        ]
+        payloads = await asyncio.to_thread(
+            lambda: [
+                self.payloads.shorten(str(b.get("payload") or t), MAX_ID)
+                for b, t in zip(buttons, titles, strict=True)
+            ]
+        )
         unique = len(set(titles)) == len(titles)
         body = body or text("choose", language)
         if len(body) > MAX_BODY:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import threading
 import time
 
 import pytest
@@ -272,6 +273,33 @@ async def test_numbered_choices_survive_a_restart_and_go_stale_after_other_text(
         await post(h, text_notification(WA_ID, "2"))
         await h.drain()
         assert h.messages[-1].text == "2"
+
+
+async def test_long_payloads_are_shortened_off_the_event_loop(
+    fake_whatsapp, sqlite_db, secrets_env
+):
+    channel = make_channel(fake_whatsapp, sqlite_db, secrets_env)
+    shorten = channel.runtime.payloads.shorten
+    threads: list[str] = []
+
+    def recording(payload, limit):
+        threads.append(threading.current_thread().name)
+        return shorten(payload, limit)
+
+    channel.runtime.payloads.shorten = recording
+    buttons = [{"title": "Ya", "payload": "/inform" + json.dumps({"detail": "x" * 300})}]
+
+    async def reply(message):
+        await message.output_channel.send_response(
+            message.sender_id, {"text": "Pilih:", "buttons": buttons}
+        )
+
+    async with Harness(channel, reply) as h:
+        await post(h, text_notification(WA_ID, "halo"))
+        await h.drain()
+    [sent] = fake_whatsapp.sent(WA_ID)
+    assert sent["interactive"]["action"]["buttons"][0]["reply"]["id"].startswith("~")
+    assert threads and threading.main_thread().name not in threads
 
 
 async def test_outside_the_window_only_the_template_is_sent_and_sender_is_told(
