@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import logging
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -217,7 +218,7 @@ class Directory:
         return {c for e in self.entries for c in e.countries}
 
 
-def _read_files(path: Path) -> list[tuple[Path, bytes]]:
+def _list_files(path: Path) -> list[Path]:
     if path.is_file():
         files = [path]
     elif path.is_dir():
@@ -230,7 +231,30 @@ def _read_files(path: Path) -> list[tuple[Path, bytes]]:
         raise DirectoryError(f"{path}: no such directory file or folder")
     if not files:
         raise DirectoryError(f"{path}: no .yml directory files found")
+    return files
+
+
+def _read(files: list[Path]) -> list[tuple[Path, bytes]]:
     return [(p, p.read_bytes()) for p in files]
+
+
+def _read_files(path: Path) -> list[tuple[Path, bytes]]:
+    return _read(_list_files(path))
+
+
+#: A file modified less than this long ago may change again within the same timestamp tick
+#: (file systems keep coarse mtimes), so its stat is not trusted: the bytes are hashed.
+RACY_NS = 2_000_000_000
+
+Signature = tuple[tuple[str, int, int, int], ...]
+
+
+def _signature(files: list[Path]) -> tuple[Signature, bool]:
+    """The files' names, inodes, mtimes and sizes, and whether the mtimes can be trusted."""
+    now = time.time_ns()
+    stats = [(p.name, p.stat()) for p in files]
+    signature = tuple((name, st.st_ino, st.st_mtime_ns, st.st_size) for name, st in stats)
+    return signature, all(now - st.st_mtime_ns >= RACY_NS for _, st in stats)
 
 
 def content_hash_of(files: list[tuple[Path, bytes]]) -> str:
@@ -371,45 +395,21 @@ def _check_files(
     return issues, raws
 
 
-_CACHE: dict[tuple[str, str], Directory] = {}
+@dataclass(frozen=True)
+class _Loaded:
+    signature: Signature
+    trusted: bool  # the signature was taken when every mtime was already settled
+    directory: Directory  # all valid entries; ``errors`` lists the broken ones
+
+
+_CACHE: dict[str, _Loaded] = {}
 _CACHE_LOCK = threading.Lock()
 
 
-def load_directory(
-    path: Path = DEFAULT_DIR, *, today: dt.date | None = None, strict: bool = True
-) -> Directory:
-    """Load and validate the directory, cached per path and content hash.
-
-    Args:
-        path: A folder of ``*.yml`` files (files starting with ``_`` are skipped) or one file.
-        today: Reference date for staleness warnings (tests).
-        strict: Raise on any error (default). With ``False``, broken entries (and files
-            that do not parse) are left out and the rest is returned; their errors are in
-            :attr:`Directory.errors`.
-
-    Returns:
-        The directory.
-
-    Raises:
-        DirectoryError: In strict mode, if a file cannot be read or parsed, or an entry is
-            broken; the message names the file and entry id of every error.
-    """
-    path = Path(path)
-    files = _read_files(path)
-    digest = content_hash_of(files)
-    key = (str(path.resolve()), digest)
-    with _CACHE_LOCK:
-        cached = _CACHE.get(key)
-    if cached is not None and today is None and (strict is False or not cached.errors):
-        return cached
+def _parse(path: Path, files: list[tuple[Path, bytes]], *, today: dt.date | None) -> Directory:
+    """Validate and build every valid entry (the broken ones are listed in ``errors``)."""
     issues, raws = _check_files(files, today=today)
     errors = [i for i in issues if i.severity == "error"]
-    if errors and strict:
-        shown = "\n".join(f"  {e}" for e in errors[:20])
-        more = f"\n  ... and {len(errors) - 20} more" if len(errors) > 20 else ""
-        raise DirectoryError(
-            f"referral directory {path} has {len(errors)} error(s):\n{shown}{more}", errors
-        )
     if errors:
         broken = {(i.file, i.entry_id) for i in errors}
         kept: list[tuple[str, dict[str, Any]]] = []
@@ -423,32 +423,85 @@ def load_directory(
         raws = kept
     entries = tuple(_build_entry(raw, name) for name, raw in raws)
     warnings = tuple(i for i in issues if i.severity == "warning")
-    directory = Directory(
+    logger.debug(
+        "Loaded %s directory entries from %s (%s warnings)", len(entries), path, len(warnings)
+    )
+    return Directory(
         entries=entries,
-        content_hash=digest,
+        content_hash=content_hash_of(files),
         path=path,
         warnings=warnings,
         errors=tuple(errors),
     )
-    logger.debug(
-        "Loaded %s directory entries from %s (%s warnings)", len(entries), path, len(warnings)
-    )
-    if today is None:
+
+
+def _errors_message(path: Path, errors: tuple[Issue, ...]) -> str:
+    shown = "\n".join(f"  {e}" for e in errors[:20])
+    more = f"\n  ... and {len(errors) - 20} more" if len(errors) > 20 else ""
+    return f"referral directory {path} has {len(errors)} error(s):\n{shown}{more}"
+
+
+def load_directory(
+    path: Path = DEFAULT_DIR, *, today: dt.date | None = None, strict: bool = True
+) -> Directory:
+    """Load and validate the directory, parsed again only when its files change.
+
+    Each call lists the files and stats them (names, inodes, mtimes, sizes): while that
+    signature is unchanged, the directory parsed last is returned without reading a byte.
+    When it changed (or a file is too new for its mtime to be trusted) the files are read
+    and hashed, and parsed only if the content hash differs from the last one.
+
+    Args:
+        path: A folder of ``*.yml`` files (files starting with ``_`` are skipped) or one file.
+        today: Reference date for staleness warnings (tests); always parses, never cached.
+        strict: Raise on any error (default). With ``False``, broken entries (and files
+            that do not parse) are left out and the rest is returned; their errors are in
+            :attr:`Directory.errors`.
+
+    Returns:
+        The directory.
+
+    Raises:
+        DirectoryError: In strict mode, if a file cannot be read or parsed, or an entry is
+            broken; the message names the file and entry id of every error. In both modes,
+            if ``path`` has no directory files.
+    """
+    path = Path(path)
+    files = _list_files(path)
+    if today is not None:
+        directory = _parse(path, _read(files), today=today)
+    else:
+        key = str(path.resolve())
+        signature, trusted = _signature(files)  # before reading: a later edit changes it
         with _CACHE_LOCK:
-            _CACHE[key] = directory
+            cached = _CACHE.get(key)
+        if cached is not None and cached.trusted and cached.signature == signature:
+            directory = cached.directory
+        else:
+            contents = _read(files)
+            if cached is not None and cached.directory.content_hash == content_hash_of(contents):
+                directory = cached.directory  # touched, not changed
+            else:
+                directory = _parse(path, contents, today=None)
+            with _CACHE_LOCK:
+                _CACHE[key] = _Loaded(signature, trusted, directory)
+    if strict and directory.errors:
+        raise DirectoryError(_errors_message(path, directory.errors), directory.errors)
     return directory
 
 
 _LAST_GOOD: dict[str, Directory] = {}
+_REPORTED: dict[str, str] = {}  # path -> content hash of the broken directory last logged
 
 
 def safe_directory(path: Path = DEFAULT_DIR) -> Directory:
     """Return the directory for the bot, never raising because of a broken file.
 
     A valid directory is returned (and remembered) as is. When an NGO admin's edit broke a
-    file, the error is logged (file and entry id only) and the last valid directory loaded
-    by this process is returned; without one, the valid entries are loaded and the broken
-    ones left out. So the assistant can always answer, at least with the national hotlines.
+    file, the error is logged once per broken version (file and entry id only) and the last
+    valid directory loaded by this process is returned; without one, the valid entries are
+    returned and the broken ones left out. So the assistant can always answer, at least
+    with the national hotlines.
 
     Args:
         path: The directory folder or file.
@@ -458,19 +511,23 @@ def safe_directory(path: Path = DEFAULT_DIR) -> Directory:
     """
     key = str(Path(path).resolve())
     try:
-        directory = load_directory(path)
-    except DirectoryError as exc:
-        logger.error("Referral directory has errors; using the last valid one: %s", exc)
+        directory = load_directory(path, strict=False)
+    except DirectoryError as exc:  # no directory files at all
+        logger.error("Referral directory cannot be read: %s", exc)
         last = _LAST_GOOD.get(key)
         if last is not None:
             return last
-        try:
-            return load_directory(path, strict=False)
-        except DirectoryError as exc2:
-            logger.error("Referral directory cannot be read: %s", exc2)
-            return Directory(entries=(), content_hash="empty", path=Path(path), errors=exc2.issues)
-    _LAST_GOOD[key] = directory
-    return directory
+        return Directory(entries=(), content_hash="empty", path=Path(path), errors=exc.issues)
+    if not directory.errors:
+        _LAST_GOOD[key] = directory
+        return directory
+    if _REPORTED.get(key) != directory.content_hash:
+        _REPORTED[key] = directory.content_hash
+        logger.error(
+            "Referral directory has errors; using the last valid one: %s",
+            _errors_message(Path(path), directory.errors),
+        )
+    return _LAST_GOOD.get(key, directory)
 
 
 def confidence_rank(entry: Entry) -> int:

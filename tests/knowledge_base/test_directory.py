@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from knowledge_base import directory as directory_module
 from knowledge_base.directory import (
     DirectoryError,
     emergency_contacts,
@@ -39,6 +42,89 @@ def test_load_is_cached_until_content_changes(make_directory: Callable[..., Path
     second = load_directory(folder)
     assert second is not first and second.get("two") is not None
     assert second.content_hash != first.content_hash
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Count file reads and parses done by ``load_directory``."""
+    counts = {"reads": 0, "parses": 0}
+    read, check = directory_module._read, directory_module._check_files
+
+    def counting_read(files):  # type: ignore[no-untyped-def]
+        counts["reads"] += 1
+        return read(files)
+
+    def counting_check(files, **kwargs):  # type: ignore[no-untyped-def]
+        counts["parses"] += 1
+        return check(files, **kwargs)
+
+    monkeypatch.setattr(directory_module, "_read", counting_read)
+    monkeypatch.setattr(directory_module, "_check_files", counting_check)
+    return counts
+
+
+def _age(folder: Path, seconds: float = 60) -> None:
+    """Set every file's mtime in the past, as for files nobody edited lately."""
+    for p in folder.iterdir():
+        at = time.time_ns() - int(seconds * 1e9)
+        os.utime(p, ns=(at, at))
+
+
+def test_repeated_loads_neither_read_nor_parse(
+    make_directory: Callable[..., Path], counted: dict[str, int]
+) -> None:
+    folder = make_directory([entry("one")])
+    _age(folder)
+    first = load_directory(folder)
+    assert all(load_directory(folder) is first for _ in range(5))
+    assert safe_directory(folder) is first
+    assert counted == {"reads": 1, "parses": 1}
+
+
+def test_touching_a_file_rereads_and_editing_reparses(
+    make_directory: Callable[..., Path], counted: dict[str, int]
+) -> None:
+    folder = make_directory([entry("one")])
+    _age(folder, 60)
+    first = load_directory(folder)
+    _age(folder, 30)  # touched: new mtime, same bytes
+    assert load_directory(folder) is first
+    assert load_directory(folder) is first
+    assert counted == {"reads": 2, "parses": 1}
+    make_directory([entry("one"), entry("two")])
+    _age(folder)
+    second = load_directory(folder)
+    assert second.get("two") is not None and second.content_hash != first.content_hash
+    assert counted == {"reads": 3, "parses": 2}
+
+
+def test_a_same_size_edit_within_one_timestamp_tick_is_seen(
+    make_directory: Callable[..., Path], counted: dict[str, int]
+) -> None:
+    folder = make_directory([entry("aaa")])
+    file = next(folder.iterdir())
+    stamp = file.stat().st_mtime_ns
+    first = load_directory(folder)
+    make_directory([entry("bbb")])  # same size
+    os.utime(file, ns=(stamp, stamp))  # and the same mtime: only the bytes tell
+    second = load_directory(folder)
+    assert first.get("aaa") is not None and second.get("bbb") is not None
+    assert counted["parses"] == 2
+
+
+def test_a_broken_directory_is_parsed_and_logged_once(
+    make_directory: Callable[..., Path],
+    counted: dict[str, int],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    folder = make_directory([entry("ok"), entry("broken", kind="charity")])
+    _age(folder)
+    for _ in range(3):
+        assert [e.id for e in safe_directory(folder)] == ["ok"]
+        with pytest.raises(DirectoryError, match="broken"):
+            load_directory(folder)
+    assert counted["parses"] == 1
+    assert len([r for r in caplog.records if r.levelname == "ERROR"]) == 1
 
 
 def test_country_helpers(fixed_dir: Path) -> None:
