@@ -41,7 +41,7 @@ def create_engine(url: str, *, schema: str | None = None, create_tables: bool = 
         A SQLAlchemy 1.4 engine in 2.0 ("future") style.
 
     Raises:
-        bot.storage.migrate.MigrationError: If the database predates the migrations.
+        bot.storage.migrate.MigrationError: If the database cannot be migrated.
     """
     parsed = make_url(url)
     kwargs: dict[str, Any] = {"future": True, "pool_pre_ping": True}

@@ -33,9 +33,10 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine
 
-from bot.storage.tables import all_metadata, inbox_table
+from bot.storage.tables import address_table, all_metadata, inbox_table
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+FIRST_REVISION = "0001_connector_tables"
 
 # Alembic's ``context`` is module-global: one migration at a time in this process.
 _process_lock = threading.Lock()
@@ -96,19 +97,27 @@ def _revision(conn: Connection, schema: str | None) -> str | None:
 def upgrade(engine: Engine, *, schema: str | None = None, revision: str = "head") -> None:
     """Bring the database to ``revision`` (default: head); a no-op when it is there already.
 
-    Raises:
-        MigrationError: If the tables exist without an Alembic version (a database made by
-            ``create_all`` before migrations existed).
+    A database made by ``create_all`` before migrations existed (the connector tables, no
+    revision) is adopted: what ``0001_connector_tables`` added since is added, the revision
+    is stamped, and the upgrade goes on from there, so an NGO's existing data is kept.
     """
     with _locked(engine, schema) as conn:
         if _revision(conn, schema) is None and sa.inspect(conn).has_table(
             inbox_table.name, schema=schema
         ):
-            raise MigrationError(
-                f"{engine.url.render_as_string(hide_password=True)} has the connector tables "
-                "but no Alembic revision (made before migrations): delete it or move it away"
-            )
+            _adopt(conn, schema)
         command.upgrade(_config(conn, schema), revision)
+
+
+def _adopt(conn: Connection, schema: str | None) -> None:
+    """Stamp a pre-migration database at the first revision, adding its newer column."""
+    columns = {c["name"] for c in sa.inspect(conn).get_columns(address_table.name, schema=schema)}
+    if "choices_expire_at" not in columns:
+        table = f'"{schema}".{address_table.name}' if schema else address_table.name
+        conn.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN choices_expire_at FLOAT"))
+        # Numbered choices were stored unencrypted then: drop them rather than misread them.
+        conn.execute(sa.text(f"UPDATE {table} SET choices = NULL"))
+    command.stamp(_config(conn, schema), FIRST_REVISION)
 
 
 def downgrade(engine: Engine, *, revision: str, schema: str | None = None) -> None:

@@ -6,12 +6,17 @@ import os
 import subprocess
 import sys
 
-import pytest
 import sqlalchemy as sa
 
 from bot.storage.engine import create_engine
-from bot.storage.migrate import MigrationError, current, differences, downgrade, head, upgrade
-from bot.storage.tables import all_metadata, metadata
+from bot.storage.migrate import current, differences, downgrade, head, upgrade
+from bot.storage.tables import (
+    address_table,
+    all_metadata,
+    callback_table,
+    inbox_table,
+    metadata,
+)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
 CONNECTOR_TABLES = {"channel_inbox", "channel_address", "channel_callback"}
@@ -111,8 +116,17 @@ def test_cli_failure_is_one_line_on_stderr(tmp_path):
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_database_made_by_create_all_is_refused(sqlite_db):
+def test_a_database_made_by_create_all_is_adopted_with_its_data(sqlite_db):
+    # As the connectors made it before migrations: the three tables, no choices expiry.
     engine = create_engine(sqlite_db.url, create_tables=False)
-    metadata.create_all(engine)
-    with pytest.raises(MigrationError, match="no Alembic revision"):
-        upgrade(engine)
+    metadata.create_all(engine, tables=[inbox_table, address_table, callback_table])
+    with engine.begin() as conn:
+        conn.execute(sa.text("ALTER TABLE channel_address DROP COLUMN choices_expire_at"))
+        conn.execute(
+            sa.insert(callback_table).values(token="t1", payload="/inform", created_at=1.0)
+        )
+    upgrade(engine)
+    assert current(engine) == head()
+    assert differences(engine) == []
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(callback_table.c.payload)).scalar() == "/inform"
