@@ -116,7 +116,7 @@ def _adopt(conn: Connection, schema: str | None) -> None:
         table = f'"{schema}".{address_table.name}' if schema else address_table.name
         conn.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN choices_expire_at FLOAT"))
         # Numbered choices were stored unencrypted then: drop them rather than misread them.
-        conn.execute(sa.text(f"UPDATE {table} SET choices = NULL"))
+        conn.execute(sa.update(address_table).values(choices=None))
     command.stamp(_config(conn, schema), FIRST_REVISION)
 
 
