@@ -61,3 +61,17 @@ def test_split_text_keeps_every_character_and_respects_the_limit() -> None:
     chunks = split_text(body, 100)
     assert all(len(c) <= 100 for c in chunks)
     assert " ".join(chunks).split() == body.split()
+
+
+def test_split_text_keeps_limit_and_content() -> None:
+    body = ("kata " * 3000).strip()
+    parts = split_text(body, 4096)
+    assert all(len(p) <= 4096 for p in parts)
+    assert " ".join(parts).split() == body.split()
+    assert split_text("", 10) == [""]
+    assert split_text("x" * 25, 10) == ["x" * 10, "x" * 10, "x" * 5]
+
+
+def test_a_text_without_a_language_is_in_the_default_one() -> None:
+    assert text("unsupported", None) == text("unsupported", "id")
+    assert text("unsupported", "en").startswith("Sorry")
