@@ -40,3 +40,23 @@ def local_secrets(path: Path = SECRETS_FILE) -> dict[str, str]:
         path.touch(mode=0o600)
         path.write_text("".join(f"{key}={value}\n" for key, value in sorted(stored.items())))
     return {name: os.environ.get(name) or stored[name] for name in GENERATED}
+
+
+def remembered_secret(
+    name: str, make: Callable[[], str], path: Path = SECRETS_FILE
+) -> tuple[str, bool]:
+    """One more secret kept in ``path``: the environment wins, then the file, else a new one.
+
+    Returns:
+        The value, and whether it was made just now (so the caller may show it once).
+    """
+    if os.environ.get(name):
+        return os.environ[name], False
+    stored = read_env_file(path)
+    if stored.get(name):
+        return stored[name], False
+    stored[name] = make()
+    path.parent.mkdir(exist_ok=True)
+    path.touch(mode=0o600)
+    path.write_text("".join(f"{key}={value}\n" for key, value in sorted(stored.items())))
+    return stored[name], True

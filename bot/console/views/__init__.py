@@ -1,0 +1,1 @@
+"""The console's pages: log in and out, the queue and cases, the supervisor's, the admin's."""
