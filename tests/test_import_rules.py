@@ -6,7 +6,9 @@
 - `actions` imports from `bot` only plain data modules (places, languages, texts) and the
   case store with what it stands on (cases, storage, security, settings);
 - storage and security modules import no channel and no delivery; security imports no storage;
-- delivery imports no channel.
+- delivery imports no channel;
+- the case store (`bot/cases`) imports no channel, delivery, console or Rasa, and storage
+  does not import the case store (it sits above storage).
 """
 
 from __future__ import annotations
@@ -81,6 +83,16 @@ def test_security_imports_no_storage() -> None:
 
 def test_delivery_imports_no_channel() -> None:
     assert offending(files_under("bot/delivery"), ("bot.channels",)) == []
+
+
+def test_case_store_imports_no_channel_delivery_console_or_rasa() -> None:
+    forbidden = ("bot.channels", "bot.delivery", "bot.console", "bot.nlu", "rasa", "telegram")
+    assert files_under("bot/cases")
+    assert offending(files_under("bot/cases"), forbidden) == []
+
+
+def test_storage_does_not_import_the_case_store() -> None:
+    assert offending(files_under("bot/storage"), ("bot.cases",)) == []
 
 
 def test_actions_use_only_plain_parts_of_bot() -> None:

@@ -1,9 +1,11 @@
 """What the Telegram and WhatsApp input channels share.
 
-Settings from the environment, the runtime (database, inbox, address book), the inbox worker
-that runs Rasa turns in the background, the server lifecycle and the ``GET /`` health and
-``POST /webhook`` routes. A subclass says how to build its sender and output channel, and
-how to receive, store and handle one delivery.
+Settings from the environment, the runtime (database, inbox, address book, case store), the
+inbox worker that runs Rasa turns in the background, the outbox worker that delivers
+caseworker replies, the handoff check before Rasa (``handoff.py``), the server lifecycle and
+the ``GET /`` health and ``POST /webhook`` routes. A subclass says how to build its sender and
+output channel, and how to receive, store, acknowledge and handle one delivery and deliver
+one case message.
 """
 
 from __future__ import annotations
@@ -18,8 +20,11 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.cases.models import OutboxItem
 from bot.channels.guard import never_silent
+from bot.channels.handoff import Handoff
 from bot.channels.stores import Runtime, build_runtime
+from bot.delivery.outbox import OutboxWorker
 from bot.delivery.worker import InboxWorker
 from bot.settings import Settings, load_settings
 from bot.storage.inbox import InboxRow
@@ -55,6 +60,8 @@ class WebhookChannel(InputChannel, Generic[SenderT]):
         self.runtime: Runtime | None = None
         self.sender: SenderT | None = None
         self.worker: InboxWorker | None = None
+        self.outbox_worker: OutboxWorker | None = None
+        self.handoff: Handoff | None = None
         self._app: Any = None
         self._on_new_message: Callable[[UserMessage], Awaitable[Any]] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -63,11 +70,15 @@ class WebhookChannel(InputChannel, Generic[SenderT]):
             return
         self.runtime = build_runtime(settings, channel=self.LABEL, schema=schema)
         self.sender = self._make_sender(self.runtime)
+        self.handoff = Handoff(self.runtime.cases)
         self.worker = InboxWorker(
             self.runtime.inbox,
             self.CHANNEL,
-            self._handle_row,
+            self._process_row,
             lease_seconds=settings.inbox_lease_seconds,
+        )
+        self.outbox_worker = OutboxWorker(
+            self.runtime.outbox, self.CHANNEL, self._deliver, owner=self.worker.owner
         )
 
     # -- what a platform provides ------------------------------------------------------
@@ -85,6 +96,13 @@ class WebhookChannel(InputChannel, Generic[SenderT]):
         raise NotImplementedError
 
     async def _handle_row(self, row: InboxRow) -> None:
+        raise NotImplementedError
+
+    def _acknowledge(self, row: InboxRow) -> None:
+        """Tell the platform a message arrived when Rasa does not answer it (best effort)."""
+
+    async def _deliver(self, item: OutboxItem) -> None:
+        """Send one case message (raise ``bot.delivery.outbox.Refused`` if it never can be)."""
         raise NotImplementedError
 
     def _add_routes(self, bp: Blueprint) -> None:
@@ -111,6 +129,16 @@ class WebhookChannel(InputChannel, Generic[SenderT]):
         self._app = app
         if self.worker is not None:
             self.worker.start()
+        if self.outbox_worker is not None:
+            self.outbox_worker.start()
+
+    async def _process_row(self, row: InboxRow) -> None:
+        """One inbound row: into the open case if a caseworker has the conversation, else Rasa."""
+        assert self.sender is not None and self.handoff is not None
+        if await self.handoff.intercept(row, self._output(self.sender)):
+            self._acknowledge(row)
+            return
+        await self._handle_row(row)
 
     def _store(
         self, inbound: Any, *, user_id: str, delivery_id: str | int, **extra: Any
@@ -175,6 +203,8 @@ class WebhookChannel(InputChannel, Generic[SenderT]):
         async def stop(_app: Any, _loop: Any) -> None:
             if self.worker is not None:
                 await self.worker.stop()
+            if self.outbox_worker is not None:
+                await self.outbox_worker.stop()
             if self.sender is not None:
                 await self.sender.close()  # type: ignore[attr-defined]
 

@@ -17,7 +17,7 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 from bot.delivery.errors import ConfigurationError
 from bot.nlu.language import detect_language
 from bot.texts import buttons, text
-from knowledge_base.directory import national_hotlines, safe_directory
+from knowledge_base.directory import emergency_contacts, national_hotlines, safe_directory
 from knowledge_base.render import render_entry
 
 logger = logging.getLogger(__name__)
@@ -51,15 +51,34 @@ class TurnGuard(OutputChannel):
         self.sent.append(key)  # only once delivered: a failed send lets the worker retry
 
 
+def hotlines_text(language: str) -> str:
+    """The first two national hotlines with a current channel, rendered."""
+    hotlines = [e for e in national_hotlines(safe_directory()) if e.channels][:2]
+    return "\n\n".join(render_entry(entry, language) for entry in hotlines)
+
+
 def apology(language: str) -> dict[str, Any]:
     """The apology with the national hotlines and a caseworker button."""
-    hotlines = [e for e in national_hotlines(safe_directory()) if e.channels][:2]
-    body = (
-        text("turn_failed", language)
-        + "\n"
-        + "\n\n".join(render_entry(entry, language) for entry in hotlines)
-    )
+    body = text("turn_failed", language) + "\n" + hotlines_text(language)
     return {"text": body, "buttons": buttons("caseworker_button", language)}
+
+
+def emergency_messages(country: str | None, language: str) -> list[str]:
+    """Emergency contacts without Rasa: the local emergency number, then national hotlines.
+
+    Sent by the channel itself while a caseworker has the conversation (Rasa is silent then)
+    and a danger phrase arrives. The local number is the best-confirmed emergency entry of
+    ``country`` in the directory, when there is one.
+    """
+    messages: list[str] = []
+    if country:
+        local = [e for e in emergency_contacts(safe_directory(), country) if e.channels]
+        if local:
+            messages.append(
+                text("emergency_local", language) + "\n" + render_entry(local[0], language)
+            )
+    messages.append(text("national_hotlines", language) + "\n" + hotlines_text(language))
+    return messages
 
 
 def never_silent(on_new_message: Handler, *, reraise: bool = False) -> Handler:

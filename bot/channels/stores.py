@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
+from bot.cases.outbox import Outbox
+from bot.cases.store import CaseStore
 from bot.security.encryption import Cipher
 from bot.security.pseudonyms import delivery_key, pseudonym
 from bot.settings import Settings
@@ -34,6 +36,8 @@ class Runtime:
         inbox: Durable deduplicated inbound messages.
         addresses: Encrypted pseudonym -> address book.
         payloads: Long button payload tokens.
+        cases: The case store (is a caseworker handling this conversation?).
+        outbox: Case messages waiting to be delivered.
     """
 
     settings: Settings
@@ -43,6 +47,8 @@ class Runtime:
     addresses: AddressBook
     payloads: PayloadStore
     secret_key: str
+    cases: CaseStore
+    outbox: Outbox
 
     def pseudonym(self, channel: str, user_id: str | int) -> str:
         """Pseudonymous sender id of a platform user."""
@@ -83,6 +89,8 @@ def build_runtime(settings: Settings, *, channel: str, schema: str | None = None
                 addresses=AddressBook(engine, cipher),
                 payloads=PayloadStore(engine),
                 secret_key=secret_key,
+                cases=CaseStore(engine, cipher),
+                outbox=Outbox(engine, cipher),
             )
             _runtimes[cache_key] = runtime
         return runtime

@@ -19,9 +19,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.cases.models import OutboxItem
 from bot.channels.base import WebhookChannel
 from bot.channels.rasa_bridge import ensure_ready, tracker_has_message, tracker_language
 from bot.channels.stores import Runtime
+from bot.channels.telegram import replies
 from bot.channels.telegram.output import TelegramOutput, TelegramSender
 from bot.channels.telegram.updates import TelegramInbound, parse_update
 from bot.storage.inbox import InboxRow
@@ -92,6 +94,14 @@ class TelegramInput(WebhookChannel[TelegramSender]):
             delivery_id=inbound.update_id,
             callback_query_id=inbound.callback_query_id,
         )
+
+    def _acknowledge(self, row: InboxRow) -> None:
+        if self.sender is not None and row.payload.get("callback_query_id"):
+            self._background(self.sender.answer_callback(row.payload["callback_query_id"]))
+
+    async def _deliver(self, item: OutboxItem) -> None:
+        assert self.sender is not None
+        await replies.deliver(self.sender, item)
 
     async def _handle_row(self, row: InboxRow) -> None:
         assert self.sender is not None and self._on_new_message is not None

@@ -22,9 +22,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.cases.models import OutboxItem
 from bot.channels.base import WebhookChannel
 from bot.channels.rasa_bridge import ensure_ready, tracker_has_message, tracker_language
 from bot.channels.stores import Runtime
+from bot.channels.whatsapp import replies
 from bot.channels.whatsapp.output import WhatsAppOutput, WhatsAppSender
 from bot.channels.whatsapp.updates import WhatsAppInbound, parse_webhook
 from bot.storage.inbox import InboxRow
@@ -135,6 +137,14 @@ class WhatsAppInput(WebhookChannel[WhatsAppSender]):
         return self._store(
             inbound, user_id=inbound.wa_id, delivery_id=inbound.wamid, wamid=inbound.wamid
         )
+
+    def _acknowledge(self, row: InboxRow) -> None:
+        if self.sender is not None and row.payload.get("wamid"):
+            self._background(self.sender.mark_read(row.payload["wamid"]))
+
+    async def _deliver(self, item: OutboxItem) -> None:
+        assert self.sender is not None
+        await replies.deliver(self.sender, item)
 
     async def _handle_row(self, row: InboxRow) -> None:
         assert (

@@ -53,6 +53,10 @@ class Harness:
         prefix = f"/webhooks/{self.channel.name()}"
         self.app.blueprint(self.channel.blueprint(self.on_new_message), url_prefix=prefix)
         await self.app._startup()
+        # What Sanic's "after_server_start" does for a served app: start the channel's workers
+        # (the inbox recovery loop, the outbox), so nothing waits for a first request.
+        if getattr(self.channel, "enabled", False):
+            self.channel._bind(self.app)
         self.client = httpx.AsyncClient(
             transport=httpx.ASGITransport(app=self.app), base_url="http://lentera.test"
         )
@@ -62,6 +66,9 @@ class Harness:
         worker = getattr(self.channel, "worker", None)
         if worker is not None:
             await worker.stop()
+        outbox_worker = getattr(self.channel, "outbox_worker", None)
+        if outbox_worker is not None:
+            await outbox_worker.stop()
         sender = getattr(self.channel, "sender", None)
         if sender is not None:
             await sender.close()

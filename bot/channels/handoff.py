@@ -1,0 +1,100 @@
+"""Silence that holds: while a caseworker has a conversation, Rasa is never called for it.
+
+Every inbound row goes through :meth:`Handoff.intercept` before the channel hands it to Rasa.
+If the person has a waiting or claimed case (:meth:`bot.cases.store.CaseStore.active_case`,
+one indexed query in Lentera's own database), the message is stored in the case and nothing
+is sent, whatever Rasa's tracker holds: the silence survives an idle hour, a Rasa session
+expiry and a restart of every process, because Rasa's ``ConversationPaused`` is not what
+keeps it.
+
+The one exception is danger: a danger phrase (:func:`bot.nlu.danger.is_danger`, no NLU
+pipeline needed) or the emergency button marks the case urgent and sends the emergency
+contacts at once, from the channel itself. Button presses, ``/request_human`` and media
+during a case are only stored (media as ``[media]``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+from typing import Any
+
+from rasa.core.channels.channel import OutputChannel
+
+from bot.cases.models import Case, CaseClosed
+from bot.cases.store import CaseStore
+from bot.channels.guard import emergency_messages
+from bot.nlu.danger import is_danger
+from bot.storage.inbox import InboxRow
+from bot.texts import text
+
+logger = logging.getLogger(__name__)
+
+EMERGENCY_PAYLOAD = "/emergency"
+MEDIA = "[media]"
+
+
+def case_text(payload: dict[str, Any]) -> str:
+    """What a caseworker sees of an inbound message (never coordinates)."""
+    kind = payload.get("kind")
+    if kind == "unsupported" or not payload.get("text"):
+        return MEDIA
+    if kind == "location":
+        country = ((payload.get("metadata") or {}).get("location") or {}).get("country")
+        return f"[location: {country}]" if country else "[location]"
+    body = str(payload["text"])
+    return f"[button] {body}" if kind in ("callback", "button") else body
+
+
+def is_emergency(payload: dict[str, Any]) -> bool:
+    """True for a danger phrase in the text, or the emergency button."""
+    body = str(payload.get("text") or "")
+    if payload.get("kind") in ("callback", "button"):
+        return body.startswith(EMERGENCY_PAYLOAD)
+    return payload.get("kind") == "text" and is_danger(body)
+
+
+class Handoff:
+    """The channel path's check: is a caseworker handling this conversation?"""
+
+    def __init__(self, cases: CaseStore) -> None:
+        """Check against ``cases`` (the same database the console writes)."""
+        self.cases = cases
+
+    async def intercept(self, row: InboxRow, output: OutputChannel) -> bool:
+        """Store the row in the sender's open case; True if there was one (Rasa not called).
+
+        A redelivered row (a crash before the inbox row was completed) is stored once; its
+        emergency contacts, if any, are sent again rather than risk never.
+
+        Raises:
+            bot.delivery.errors.DeliveryError: If the emergency contacts could not be sent
+                (the inbox worker retries the row).
+            sqlalchemy.exc.SQLAlchemyError: If the database is unavailable (retried too:
+                better late than answered by the assistant during a handoff).
+        """
+        case = await asyncio.to_thread(self.cases.active_case, row.sender_id)
+        if case is None:
+            return False
+        payload = row.payload
+        store = functools.partial(self.cases.add_message, source_key=payload.get("message_id"))
+        try:
+            await asyncio.to_thread(store, case.id, "person", case_text(payload))
+        except CaseClosed:
+            return False  # closed a moment ago: the assistant answers this one
+        if is_emergency(payload):
+            await self._emergency(case, row.sender_id, output)
+        return True
+
+    async def _emergency(self, case: Case, recipient_id: str, output: OutputChannel) -> None:
+        await asyncio.to_thread(self.cases.mark_urgent, case.id)
+        logger.warning("Danger during a handoff: case marked urgent, emergency contacts sent")
+        messages = emergency_messages(case.country, case.language)
+        messages[0] = text("handoff_urgent", case.language) + "\n\n" + messages[0]
+        for body in messages:
+            await output.send_text_message(recipient_id, body)
+        for body in messages:  # the caseworker sees what the person was sent
+            with contextlib.suppress(CaseClosed):
+                await asyncio.to_thread(self.cases.add_message, case.id, "system", body)
