@@ -1,4 +1,4 @@
-"""Numbered choices in the address book: shared by processes, encrypted, expiring."""
+"""The address book: encrypted addresses, the latest inbound time, shared expiring choices."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import sqlalchemy as sa
 from cryptography.fernet import Fernet
 
 from bot.security.encryption import Cipher
-from bot.storage.address_book import CHOICES_SECONDS, AddressBook
+from bot.storage.address_book import CHOICES_SECONDS, AddressBook, UnknownRecipient
 from bot.storage.engine import create_engine
 from bot.storage.tables import address_table
+from tests.bot.storage.helpers import accept, stores
 
 KEY = Fernet.generate_key().decode()
 
@@ -94,3 +95,33 @@ def test_unreadable_choices_count_as_none(database):
     other = AddressBook(engine, Cipher([Fernet.generate_key().decode()]))
     assert other.choices("wa_x") == []
     assert book.choices("wa_x") == ["/a"]
+
+
+def test_address_book_encrypts_and_keeps_latest_inbound_time(database):
+    engine, inbox, book = stores(database)
+
+    def remember(at):
+        return lambda conn: book.upsert_in(
+            conn,
+            sender_id="wa_x",
+            channel="whatsapp",
+            address="6281234567890",
+            language="id",
+            inbound_at=at,
+        )
+
+    accept(inbox, "m1", also=remember(2000.0))
+    accept(inbox, "m2", also=remember(1000.0))  # an older retried delivery
+    address = book.get("wa_x")
+    assert address.address == "6281234567890" and address.last_inbound_at == 2000.0
+    with engine.connect() as conn:
+        stored = conn.execute(sa.select(address_table.c.address)).scalar()
+    assert "6281234567890" not in stored
+    book.set_choices("wa_x", ["/a", "/b"])
+    assert book.choices("wa_x") == ["/a", "/b"]
+    book.forget("wa_x")
+    try:
+        book.get("wa_x")
+        raise AssertionError("expected UnknownRecipient")
+    except UnknownRecipient:
+        pass

@@ -1,4 +1,4 @@
-"""Payload tokens: the in-process cache stays bounded and least recently used goes first."""
+"""Payload tokens: shared by processes; the in-process cache is bounded, evicting the LRU."""
 
 from __future__ import annotations
 
@@ -29,3 +29,14 @@ def test_default_cache_holds_ten_thousand(sqlite_db):
     for i in range(10_050):
         store._remember(f"t{i}", "p")
     assert len(store._cache) == 10_000 and "t0" not in store._cache and "t10049" in store._cache
+
+
+def test_payload_store_shortens_and_expands(database):
+    engine = create_engine(database.url, schema=database.schema)
+    store = PayloadStore(engine)
+    long_payload = '/inform{"country":"SA","city":"Riyadh","detail":"' + "x" * 80 + '"}'
+    token = store.shorten(long_payload, 64)
+    assert len(token.encode()) <= 64 and token.startswith("~")
+    assert PayloadStore(engine).expand(token) == long_payload  # another process
+    assert store.shorten("/affirm", 64) == "/affirm"
+    assert store.expand("~unknown") == "~unknown"

@@ -1,0 +1,64 @@
+"""The inbox worker: order per sender, retries through the recovery loop, owner liveness."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+
+from bot.delivery.worker import InboxWorker, owner_is_dead
+from bot.storage.inbox import InboxRow
+from tests.bot.storage.helpers import stores
+
+
+async def test_worker_keeps_order_per_sender_and_retries_failures(sqlite_db):
+    _, inbox, _ = stores(sqlite_db)
+    seen: list[str] = []
+    failures = {"b2": 1}
+
+    async def handler(row: InboxRow) -> None:
+        key = row.payload["key"]
+        await asyncio.sleep(0.01 if key.endswith("1") else 0)
+        if failures.get(key):
+            failures[key] -= 1
+            raise RuntimeError("boom")
+        seen.append(key)
+
+    worker = InboxWorker(inbox, "telegram", handler, poll_seconds=0.05)
+    for key, sender in [("a1", "A"), ("b1", "B"), ("a2", "A"), ("b2", "B"), ("a3", "A")]:
+        payload = {"key": key}
+        row_id = inbox.accept(
+            channel="telegram",
+            dedup_key=key,
+            sender_id=sender,
+            payload=payload,
+            owner=worker.owner,
+            lease_seconds=60,
+        )
+        worker.submit(InboxRow(row_id, "telegram", sender, 0, payload))
+    await worker.drain()
+    assert [k for k in seen if k.startswith("a")] == ["a1", "a2", "a3"]
+    assert "b2" not in seen
+    # The failed row comes back through the recovery loop after its backoff.
+    inbox._clock = lambda: time.time() + 1000  # jump past the backoff
+    worker.start()
+    for _ in range(100):
+        if "b2" in seen:
+            break
+        await asyncio.sleep(0.02)
+    await worker.stop()
+    assert "b2" in seen
+    assert inbox.status_counts() == {"done": 5}
+
+
+def test_owner_liveness():
+    me = f"host:{os.getpid()}:aaaa"
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    assert owner_is_dead(f"host:{proc.pid}:bbbb", me)
+    assert owner_is_dead(f"host:{os.getpid()}:bbbb", me)  # an earlier incarnation
+    assert not owner_is_dead(me, me)
+    assert not owner_is_dead(f"otherhost:{proc.pid}:bbbb", me)
+    assert not owner_is_dead("garbage", me)
