@@ -282,3 +282,35 @@ async def test_whatsapp_case_messages_and_the_24_hour_window(
             expected = [("failed", "outside_24h_window")]
             assert await eventually(lambda: outbox_rows(channel) == expected)
             assert fake_whatsapp.sent(WA_ID) == []
+
+
+async def test_after_close_the_next_message_reaches_the_assistant(
+    fake_telegram, sqlite_db, secrets_env
+):
+    channel = telegram_channel(fake_telegram, sqlite_db, secrets_env)
+    async with Harness(channel) as h:
+        await telegram(h, message_update(CHAT, "halo"))
+        case = open_case_for(channel, h.messages[0].sender_id)
+        await telegram(h, message_update(CHAT, "masih menunggu"))
+        assert len(h.messages) == 1
+        channel.runtime.cases.close(case.id, 7)
+        await telegram(h, message_update(CHAT, "halo lagi"))
+        assert [m.text for m in h.messages] == ["halo", "halo lagi"]
+
+
+async def test_a_case_closed_while_a_message_is_stored_lets_the_assistant_answer(
+    fake_telegram, sqlite_db, secrets_env, monkeypatch
+):
+    from bot.cases.models import CaseClosed
+
+    channel = telegram_channel(fake_telegram, sqlite_db, secrets_env)
+    async with Harness(channel) as h:
+        await telegram(h, message_update(CHAT, "halo"))
+        open_case_for(channel, h.messages[0].sender_id)
+
+        def closed_meanwhile(*_args, **_kwargs):
+            raise CaseClosed("closed a moment ago")
+
+        monkeypatch.setattr(channel.runtime.cases, "add_message", closed_meanwhile)
+        await telegram(h, message_update(CHAT, "halo lagi"))
+        assert [m.text for m in h.messages] == ["halo", "halo lagi"]
