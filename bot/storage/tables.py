@@ -6,7 +6,7 @@ code runs on SQLite and PostgreSQL: no dialect-specific SQL, uniqueness enforced
 constraints so concurrent processes stay correct.
 
 The schema itself is made by the Alembic revisions in ``bot/storage/migrations/versions/``;
-a table added here needs a revision too (``tests/bot/storage/test_migrations.py`` compares
+a table added here needs a revision too (``tests/bot/storage/test_migrate.py`` compares
 the migrated database with :func:`all_metadata`). Other packages define their tables in their
 own ``tables`` module on this same ``metadata``.
 """
