@@ -300,6 +300,8 @@ def canned(ctx: Ctx) -> Response:
 
 def _manage(ctx: Ctx) -> Case:
     case = case_or_404(ctx)
+    if not case.is_open:
+        raise Refusal(409, "This case is closed already.", case_id=case.id)
     if not may_manage(ctx, case):
         raise Refusal(
             403,
