@@ -163,7 +163,12 @@ def seed_demo(settings: ConsoleSettings, out: TextIO) -> None:
     if staff.by_email(DEMO_ADMIN) is not None:
         print(f"console admin: {DEMO_ADMIN} (exists)", file=out)
         return
-    password, made = remembered_secret(ADMIN_PASSWORD_VARIABLE, lambda: secrets.token_urlsafe(15))
+    if settings.admin_password:
+        password, made = settings.admin_password, False
+    else:
+        password, made = remembered_secret(
+            ADMIN_PASSWORD_VARIABLE, lambda: secrets.token_urlsafe(15), SECRETS_FILE
+        )
     try:
         staff.create(DEMO_ADMIN, organisation.id, "admin", password)
     except WeakPassword as exc:
