@@ -8,7 +8,9 @@
 - storage and security modules import no channel and no delivery; security imports no storage;
 - delivery imports no channel;
 - the case store (`bot/cases`) imports no channel, delivery, console or Rasa, and storage
-  does not import the case store (it sits above storage).
+  does not import the case store (it sits above storage);
+- the console (`bot/console`) imports no channel, delivery, NLU, action or Rasa: it reaches a
+  person only through the case store's outbox.
 """
 
 from __future__ import annotations
@@ -89,6 +91,12 @@ def test_case_store_imports_no_channel_delivery_console_or_rasa() -> None:
     forbidden = ("bot.channels", "bot.delivery", "bot.console", "bot.nlu", "rasa", "telegram")
     assert files_under("bot/cases")
     assert offending(files_under("bot/cases"), forbidden) == []
+
+
+def test_console_imports_no_channel_delivery_actions_or_rasa() -> None:
+    forbidden = ("bot.channels", "bot.delivery", "bot.nlu", "actions", "rasa", "telegram", "spacy")
+    assert files_under("bot/console")
+    assert offending(files_under("bot/console"), forbidden) == []
 
 
 def test_storage_does_not_import_the_case_store() -> None:
