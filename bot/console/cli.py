@@ -202,7 +202,16 @@ def serve(args: argparse.Namespace, settings: ConsoleSettings) -> None:
     app = create_app(build_console(settings))
     print(f"Lentera console on http://{host}:{port}/", flush=True)
     # No access log: paths name cases, and the audit log already records who saw what.
-    uvicorn.run(app, host=host, port=port, access_log=False, proxy_headers=settings.https)
+    # ws="none": no websockets (Rasa pins an older websockets that uvicorn cannot drive).
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        access_log=False,
+        proxy_headers=settings.https,
+        ws="none",
+        server_header=False,
+    )
 
 
 def main(

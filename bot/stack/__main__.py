@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 
+from bot.settings import load_console_settings
 from bot.stack.endpoints import write_endpoints
 from bot.stack.model import ensure_model
 from bot.stack.paths import BIN, ROOT, VAR
@@ -37,12 +38,14 @@ def _stack_env() -> dict[str, str]:
 
 
 def procfile(*, demo: bool) -> str:
-    """The processes honcho runs: actions and Rasa, plus the fake platforms in demo mode."""
+    """The processes honcho runs: actions, Rasa and the console, plus the fakes in demo mode."""
     processes = {
         "actions": "$LENTERA_BIN/python -m actions --port $LENTERA_ACTIONS_PORT",
         "rasa": "$LENTERA_BIN/rasa run --enable-api --auth-token $LENTERA_API_TOKEN"
         " --port $LENTERA_RASA_PORT --model $LENTERA_MODEL --credentials credentials.yml"
         " --endpoints $LENTERA_ENDPOINTS",
+        # Host and port from LENTERA_CONSOLE_HOST/PORT (default 127.0.0.1:8080).
+        "console": "$LENTERA_BIN/python -m bot.console serve",
     }
     if demo:
         # Tokens, secrets and ports come from devtools.demo.DEMO_CHANNELS, like the
@@ -53,9 +56,22 @@ def procfile(*, demo: bool) -> str:
     return "".join(f"{name}: {command}\n" for name, command in processes.items())
 
 
+def seed_console(env: dict[str, str]) -> None:
+    """Demo organisation and admin on an empty database (prints a new password once)."""
+    subprocess.run(
+        [str(BIN / "python"), "-m", "bot.console", "seed-demo"], cwd=ROOT, env=env, check=True
+    )
+
+
 def run(*, demo: bool) -> None:
     """Start everything under honcho; Ctrl-C stops it all."""
     env = _stack_env()
+    seed_console(env)
+    console = load_console_settings(env)
+    console_lines = (
+        f"  Console:      http://{console.host}:{console.port}/   admin: admin@lentera.local\n"
+        "                (password: LENTERA_CONSOLE_ADMIN_PASSWORD, else in var/secrets.env)\n"
+    )
     demo_lines = "  Telegram/WhatsApp: set their variables (README), or try `make demo`.\n"
     if demo:
         from devtools.demo import DEMO_CHANNELS  # development tool: imported for demos only
@@ -72,7 +88,7 @@ Lentera is starting (loading the model takes about a minute).
   Chat (REST):  curl -s localhost:{RASA_PORT}/webhooks/rest/webhook \\
                   -H 'Content-Type: application/json' -d '{{"sender": "me", "message": "halo"}}'
   Chat (terminal): make shell
-{demo_lines}  HTTP API token: {env["LENTERA_API_TOKEN"]}   (kept in var/secrets.env)
+{demo_lines}{console_lines}  HTTP API token: {env["LENTERA_API_TOKEN"]}   (kept in var/secrets.env)
   Stop: Ctrl-C
 """,
         flush=True,

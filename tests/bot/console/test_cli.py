@@ -188,3 +188,11 @@ def test_the_real_command_line_exits_2_on_bad_arguments(sqlite_db) -> None:
         check=False,
     )
     assert result.returncode == 2 and result.stderr.count("\n") == 1
+
+
+def test_make_run_and_make_demo_start_the_console() -> None:
+    from bot.stack.__main__ import procfile
+
+    for demo in (False, True):
+        processes = dict(line.split(": ", 1) for line in procfile(demo=demo).splitlines())
+        assert processes["console"] == "$LENTERA_BIN/python -m bot.console serve"
