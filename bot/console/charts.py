@@ -106,6 +106,7 @@ def svg(kind: str, rows: Sequence[Row]) -> bytes:
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     matplotlib.rcParams["svg.hashsalt"] = "lentera"
     matplotlib.rcParams["svg.fonttype"] = "none"
@@ -119,6 +120,9 @@ def svg(kind: str, rows: Sequence[Row]) -> bytes:
     axes.set_yticks(positions)
     axes.set_yticklabels(labels)
     axes.invert_yaxis()
+    # Never below zero, room for the labels, and whole numbers on the axis.
+    axes.set_xlim(0, max([*values, float(SUPPRESS_BELOW)]) * 1.2)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_title(TITLES[kind])
     for position, row in zip(positions, rows, strict=False):
         axes.annotate(
