@@ -53,20 +53,6 @@ TODO = {
     "bot/channels/whatsapp/output.py": "bot/channels",
     "bot/channels/whatsapp/replies.py": "bot/channels",
     "bot/channels/whatsapp/updates.py": "bot/channels",
-    # TODO(owner of bot/console): mirrors; covered for now by tests/bot/console/ (login,
-    # authorisation, case page, dashboard, staff and sessions, static).
-    "bot/console/app.py": "bot/console",
-    "bot/console/charts.py": "bot/console",
-    "bot/console/cli.py": "bot/console",
-    "bot/console/passwords.py": "bot/console",
-    "bot/console/routing.py": "bot/console",
-    "bot/console/sessions.py": "bot/console",
-    "bot/console/staff.py": "bot/console",
-    "bot/console/tables.py": "bot/console",
-    "bot/console/views/admin.py": "bot/console",
-    "bot/console/views/auth.py": "bot/console",
-    "bot/console/views/cases.py": "bot/console",
-    "bot/console/views/supervisor.py": "bot/console",
     # TODO(owner of bot/storage): Alembic's env script, run by every migration in
     # tests/bot/storage/test_migrate.py.
     "bot/storage/migrations/env.py": "bot/storage",

@@ -60,3 +60,26 @@ def test_read_env_file_ignores_lines_without_a_value(tmp_path):
     path.write_text("# comment\nA = 1\n\nB=x=y\n")
     assert read_env_file(path) == {"A": "1", "B": "x=y"}
     assert read_env_file(tmp_path / "missing.env") == {}
+
+
+def test_a_remembered_secret_is_made_once_kept_and_the_environment_wins(path, monkeypatch):
+    from bot.stack.secrets import remembered_secret
+
+    monkeypatch.delenv("LENTERA_CONSOLE_ADMIN_PASSWORD", raising=False)
+    local_secrets(path)
+    value, made = remembered_secret("LENTERA_CONSOLE_ADMIN_PASSWORD", lambda: "made-once", path)
+    assert (value, made) == ("made-once", True)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert remembered_secret("LENTERA_CONSOLE_ADMIN_PASSWORD", lambda: "other", path) == (
+        "made-once",
+        False,
+    )
+    assert set(GENERATED) <= set(read_env_file(path))  # the others are kept
+    assert (
+        local_secrets(path) and read_env_file(path)["LENTERA_CONSOLE_ADMIN_PASSWORD"] == "made-once"
+    )
+    monkeypatch.setenv("LENTERA_CONSOLE_ADMIN_PASSWORD", "from-env")
+    assert remembered_secret("LENTERA_CONSOLE_ADMIN_PASSWORD", lambda: "x", path) == (
+        "from-env",
+        False,
+    )

@@ -1,4 +1,4 @@
-"""Accounts, lockout, rehash and sessions, without the web layer."""
+"""Accounts, lockout, rehash and canned replies, without the web layer."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import pytest
 from argon2 import PasswordHasher
 
 from bot.console.passwords import WeakPassword
-from bot.console.sessions import ABSOLUTE_SECONDS, IDLE_SECONDS
 from bot.console.staff import StaffError, StaffStore
 from bot.console.tables import staff as staff_table
 from tests.bot.console.conftest import FAST_HASHER, PASSWORD
@@ -88,47 +87,28 @@ def test_create_refuses_weak_passwords_duplicates_and_bad_roles(world) -> None:
         world.staff.create("not an address", world.org.id, "caseworker", PASSWORD)
 
 
-def test_session_lookup_and_idle_expiry(world) -> None:
-    token = world.sessions.create(world.caseworker.id)
-    principal = world.sessions.lookup(token)
-    assert principal and principal.organisation_id == world.org.id
-    assert principal.role == "caseworker" and len(principal.csrf_token) >= 40
-    world.clock.advance(IDLE_SECONDS - 60)
-    assert world.sessions.lookup(token) is not None  # activity: idle time starts again
-    world.clock.advance(IDLE_SECONDS - 60)
-    assert world.sessions.lookup(token, touch=False) is not None
-    world.clock.advance(120)
-    assert world.sessions.lookup(token) is None
-
-
-def test_session_absolute_expiry_despite_activity(world) -> None:
-    token = world.sessions.create(world.caseworker.id)
-    for _ in range(int(ABSOLUTE_SECONDS // (20 * 60))):
-        world.clock.advance(20 * 60)
-        world.sessions.lookup(token)
-    world.clock.advance(20 * 60)
-    assert world.sessions.lookup(token) is None
-
-
-def test_revoke_and_disable_end_sessions(world) -> None:
-    a = world.sessions.create(world.caseworker.id)
-    b = world.sessions.create(world.caseworker.id)
-    world.sessions.revoke(world.sessions.lookup(a).session_id)
-    assert world.sessions.lookup(a) is None and world.sessions.lookup(b) is not None
-    world.staff.set_disabled(world.caseworker.id, True)
-    assert world.sessions.lookup(b) is None
-
-
-def test_session_row_holds_only_the_hash_of_the_token(world) -> None:
-    import sqlalchemy as sa
-
-    from bot.console.tables import console_sessions
-
-    token = world.sessions.create(world.caseworker.id)
-    with world.engine.connect() as conn:
-        ids = [r.id for r in conn.execute(sa.select(console_sessions))]
-    assert token not in ids and len(ids[0]) == 64
-
-
 def test_fast_hasher_is_argon2id() -> None:
     assert FAST_HASHER.hash("x" * 12).startswith("$argon2id$")
+
+
+def test_canned_replies_per_organisation_and_language(world) -> None:
+    a = world.staff.add_canned(world.org.id, "ID", " Salam ", " Halo ")
+    world.staff.add_canned(world.org.id, "en", "Hello", "Hello")
+    world.staff.add_canned(world.other_org.id, "id", "Lain", "Lain")
+    assert [(c.language, c.title, c.body) for c in world.staff.canned(world.org.id, "id")] == [
+        ("id", "Salam", "Halo")
+    ]
+    assert len(world.staff.canned(world.org.id)) == 2
+    assert not world.staff.delete_canned(world.other_org.id, a)
+    assert world.staff.delete_canned(world.org.id, a)
+    with pytest.raises(StaffError):
+        world.staff.add_canned(world.org.id, "id", "", "x")
+    with pytest.raises(StaffError):
+        world.staff.add_canned(world.org.id, "id", "t", "x" * 2001)
+
+
+def test_roles_can_change_and_unknown_roles_are_refused(world) -> None:
+    world.staff.set_role(world.caseworker.id, "supervisor")
+    assert world.staff.get(world.caseworker.id).role == "supervisor"
+    with pytest.raises(StaffError):
+        world.staff.set_role(world.caseworker.id, "root")
