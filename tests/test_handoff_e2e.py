@@ -1,0 +1,256 @@
+"""A person reaches a caseworker through the same chat, end to end through the real stack.
+
+Rasa + the action server (trained model) + the console process, with Telegram and WhatsApp
+pointed at the loopback fakes. The worker types free text; the caseworker uses the console
+over HTTP as a browser would (login form, CSRF tokens, cookies). Checked along the way: no
+case before consent, the case arrives with the transcript, the assistant is silent while a
+person handles it, a danger phrase still gets the contacts at once, the reply reaches the
+right chat exactly once, and "return to assistant" gives the person the bot back.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.cases.store import CaseStore
+from bot.security.encryption import Cipher
+from bot.storage.engine import create_engine
+from devtools.conversations import sender_id, wait_quiet, whatsapp_delivered
+from devtools.fake_telegram import FakeTelegram, message_update
+from devtools.fake_whatsapp import FakeWhatsApp, encode, sign, text_notification
+from devtools.stack import ROOT, RasaStack, free_port, running_stack
+
+pytestmark = pytest.mark.stack
+
+TG_SECRET = "handoff_webhook_secret"
+WA_SECRET = "handoff_app_secret"
+ORGANISATION = "Serikat Pendamping Migran"
+CASEWORKER = ("caseworker@lentera.test", "a long caseworker passphrase 42")
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+class Console:
+    """The caseworker's side: the console over HTTP, with its cookie and CSRF token."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.http = httpx.Client(base_url=url, timeout=15, follow_redirects=False)
+        self.csrf = ""
+
+    def login(self, email: str, password: str) -> None:
+        form = self.http.get("/login")
+        self.csrf = CSRF.search(form.text).group(1)  # type: ignore[union-attr]
+        done = self.http.post(
+            "/login", data={"email": email, "password": password, "csrf_token": self.csrf}
+        )
+        assert done.status_code == 303, done.text[:300]
+        self.refresh_csrf("/cases")
+
+    def refresh_csrf(self, path: str) -> str:
+        page = self.http.get(path)
+        assert page.status_code == 200, page.status_code
+        found = CSRF.search(page.text)
+        if found:
+            self.csrf = found.group(1)
+        return page.text
+
+    def post(self, path: str, **fields: str) -> httpx.Response:
+        return self.http.post(path, data={**fields, "csrf_token": self.csrf})
+
+    def case_refs(self) -> list[str]:
+        return re.findall(r'href="/cases/([A-Za-z0-9_-]{6,})"', self.refresh_csrf("/cases"))
+
+
+def wait_until(check: Callable[[], object], timeout: float = 20.0, what: str = "") -> object:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.1)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+@pytest.fixture(scope="module")
+def stack(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[RasaStack, FakeTelegram, FakeWhatsApp, Console]]:
+    telegram = FakeTelegram(token="123456:HANDOFFTOKEN").start()
+    whatsapp = FakeWhatsApp().start()
+    workdir = tmp_path_factory.mktemp("handoff")
+    env = {**telegram.channel_env(TG_SECRET), **whatsapp.channel_env(WA_SECRET)}
+    with running_stack(workdir, env) as rasa:
+        store = CaseStore(
+            create_engine(rasa.env["LENTERA_DATABASE_URL"]),
+            Cipher(tuple(rasa.env["LENTERA_ENCRYPTION_KEYS"].split(","))),
+        )
+        store.create_organisation(ORGANISATION, (), default=True)
+        console_env = {**rasa.env, "PYTHONPATH": str(ROOT)}
+        user = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "bot.console",
+                "user",
+                "create",
+                CASEWORKER[0],
+                "--org",
+                ORGANISATION,
+                "--role",
+                "caseworker",
+                "--password-stdin",
+            ],
+            input=CASEWORKER[1] + "\n",
+            text=True,
+            capture_output=True,
+            env=console_env,
+            cwd=ROOT,
+            timeout=60,
+        )
+        assert user.returncode == 0, user.stderr
+        port = free_port()
+        with Path(workdir / "console.log").open("w") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "bot.console", "serve", "--port", str(port)],
+                env=console_env,
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            console = Console(f"http://127.0.0.1:{port}")
+            try:
+                wait_until(lambda: _healthy(console.url), 30, "the console")
+                console.login(*CASEWORKER)
+                yield rasa, telegram, whatsapp, console
+            finally:
+                process.terminate()
+                process.wait(timeout=20)
+                telegram.stop()
+                whatsapp.stop()
+
+
+def _healthy(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/health", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def tg_say(rasa: RasaStack, chat: int, text: str) -> None:
+    response = httpx.post(
+        f"{rasa.rasa_url}/webhooks/telegram/webhook",
+        json=message_update(chat, text),
+        headers={"X-Telegram-Bot-Api-Secret-Token": TG_SECRET},
+        timeout=30,
+    )
+    assert response.status_code == 200
+
+
+def wa_say(rasa: RasaStack, wa_id: str, text: str) -> None:
+    body = encode(text_notification(wa_id, text))
+    response = httpx.post(
+        f"{rasa.rasa_url}/webhooks/whatsapp/webhook",
+        content=body,
+        headers={"Content-Type": "application/json", "X-Hub-Signature-256": sign(body, WA_SECRET)},
+        timeout=30,
+    )
+    assert response.status_code == 200
+
+
+def texts_to(telegram: FakeTelegram, chat: int) -> list[str]:
+    return telegram.sent_texts(chat)
+
+
+def new_texts(telegram: FakeTelegram, chat: int, before: int, timeout: float = 20.0) -> list[str]:
+    """The messages of the turn: the first one, then until the chat is quiet for 2 s."""
+    wait_until(lambda: len(texts_to(telegram, chat)) > before, timeout, "a reply at the fake")
+    wait_quiet(lambda: len(texts_to(telegram, chat)), quiet=2.0, timeout=timeout)
+    return texts_to(telegram, chat)[before:]
+
+
+def test_worker_reaches_a_caseworker_and_gets_the_bot_back(stack) -> None:
+    rasa, telegram, _whatsapp, console = stack
+    chat = 810_000_000 + int(time.time()) % 1_000_000
+
+    tg_say(rasa, chat, "majikan sy mukul sy kak, sy di hong kong")
+    new_texts(telegram, chat, 0)
+    count = len(texts_to(telegram, chat))
+    tg_say(rasa, chat, "sy mau ngomong sama petugas aja")
+    consent = "\n".join(new_texts(telegram, chat, count))
+    assert ORGANISATION in consent  # says with whom, and for how long
+    assert console.case_refs() == []  # no case before consent
+
+    count = len(texts_to(telegram, chat))
+    tg_say(rasa, chat, "iya boleh")
+    opened = "\n".join(new_texts(telegram, chat, count))
+    assert ORGANISATION in opened
+    [ref] = wait_until(console.case_refs, 5, "the case in the queue")  # type: ignore[misc]
+    page = console.refresh_csrf(f"/cases/{ref}")
+    assert "majikan sy mukul sy kak" in page  # the transcript, the person's words
+    assert "Apakah Anda aman" in page or "aman" in page  # the assistant's turns too
+    assert str(chat) not in page  # never the chat id
+
+    # While the case waits, the person writes: it reaches the case, the bot stays silent.
+    count = len(texts_to(telegram, chat))
+    tg_say(rasa, chat, "kak sy takut, dia marah2 terus")
+    wait_until(lambda: "dia marah2 terus" in console.refresh_csrf(f"/cases/{ref}"), 5, "message")
+    time.sleep(2.0)
+    assert texts_to(telegram, chat)[count:] == []
+
+    # The caseworker claims and replies; the reply reaches this chat exactly once.
+    assert console.post(f"/cases/{ref}/claim").status_code in (200, 303)
+    console.refresh_csrf(f"/cases/{ref}")
+    reply = "Halo, saya Rina dari tim pendamping. Apakah Anda bisa bicara sekarang?"
+    assert console.post(f"/cases/{ref}/reply", text=reply, client_token="t-1").status_code in (
+        200,
+        303,
+    )
+    wait_until(lambda: reply in texts_to(telegram, chat), 10, "the caseworker's reply")
+    time.sleep(1.0)
+    assert texts_to(telegram, chat).count(reply) == 1
+
+    # A danger phrase during the handoff still gets the emergency contacts at once.
+    count = len(texts_to(telegram, chat))
+    tg_say(rasa, chat, "tolong dia mau bunuh sy sekarang")
+    danger = "\n".join(new_texts(telegram, chat, count, timeout=10))
+    assert "999" in danger  # Hong Kong's emergency number, from the directory
+    assert "urgent" in console.refresh_csrf(f"/cases/{ref}").lower()
+
+    # Return to the assistant: one short message, then the bot answers again.
+    count = len(texts_to(telegram, chat))
+    console.refresh_csrf(f"/cases/{ref}")
+    assert console.post(f"/cases/{ref}/return").status_code in (200, 303)
+    back = new_texts(telegram, chat, count, timeout=10)
+    assert len(back) == 1
+    count = len(texts_to(telegram, chat))
+    tg_say(rasa, chat, "makasih kak, nomor kbri hk berapa ya?")
+    assert new_texts(telegram, chat, count)  # the assistant answers again
+
+
+def test_declining_consent_leaves_no_case_and_gives_contacts(stack) -> None:
+    rasa, _telegram, whatsapp, console = stack
+    wa_id = f"62813{int(time.time() * 1000) % 100_000_000:08d}"
+    before = set(console.case_refs())
+    wa_say(rasa, wa_id, "can I talk to a real person please")
+    wait_quiet(lambda: len(whatsapp_texts(whatsapp, wa_id)), quiet=2.0, timeout=20)
+    assert ORGANISATION in "\n".join(whatsapp_texts(whatsapp, wa_id))
+    count = len(whatsapp_texts(whatsapp, wa_id))
+    wa_say(rasa, wa_id, "no thanks")
+    wait_until(lambda: len(whatsapp_texts(whatsapp, wa_id)) > count, 20, "the contacts")
+    wait_quiet(lambda: len(whatsapp_texts(whatsapp, wa_id)), quiet=2.0, timeout=20)
+    answer = "\n".join(whatsapp_texts(whatsapp, wa_id)[count:])
+    assert re.search(r"\d{3}", answer)  # a number to call instead
+    assert set(console.case_refs()) == before
+    assert sender_id(rasa.env, "whatsapp", wa_id) not in console.refresh_csrf("/cases")
+
+
+def whatsapp_texts(whatsapp: FakeWhatsApp, wa_id: str) -> list[str]:
+    return [text for text, _ids in whatsapp_delivered(whatsapp, wa_id)]
