@@ -1,8 +1,9 @@
 """Typed settings for the channel connectors, read from the environment.
 
 Nothing is read at import time: call :func:`load_settings` (usually once, from a
-connector's ``from_credentials``). The environment variable names are the contract in
-DESIGN.md ("Contracts other tools rely on").
+connector's ``from_credentials``). The environment variable names are a contract: they are
+listed in docs/channels.md and the README, and ../shared/spec/ fixes the console's and the
+privacy settings' names.
 """
 
 from __future__ import annotations
