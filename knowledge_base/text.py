@@ -17,6 +17,8 @@ from pathlib import Path
 
 import yaml
 
+from bot.places import places_data
+
 GLOSSARY_FILE = Path(__file__).resolve().parent / "glossary.yml"
 
 _WORD_RE = re.compile(r"[a-z0-9]+")
@@ -201,6 +203,27 @@ class Glossary:
     translate: Mapping[str, str]
 
 
+def country_words() -> dict[str, tuple[str, ...]]:
+    """The words naming each country, from the one gazetteer (bot/places/places.yml).
+
+    Country forms and the forms of its cities, lowercased and normalised like a query; the
+    forms that are also ordinary words ("kk" = kakak) count only after a place preposition
+    in the NLU, so search leaves them out.
+    """
+    data = places_data()
+    ambiguous = {str(form).lower() for form in data.get("needs_locative", [])}
+    words: dict[str, list[str]] = {
+        str(code): [str(f) for f in forms] for code, forms in data["countries"].items()
+    }
+    for name, city in data["cities"].items():
+        words.setdefault(str(city["country"]), []).extend([name, *map(str, city["forms"])])
+    out: dict[str, tuple[str, ...]] = {}
+    for code, forms in words.items():
+        seen = dict.fromkeys(normalize(f) for f in forms if f.lower() not in ambiguous)
+        out[code] = tuple(form for form in seen if form)
+    return out
+
+
 @functools.lru_cache(maxsize=4)
 def load_glossary(path: Path = GLOSSARY_FILE) -> Glossary:
     """Load and cache the glossary."""
@@ -215,7 +238,7 @@ def load_glossary(path: Path = GLOSSARY_FILE) -> Glossary:
         slang={str(k): str(v) for k, v in data.get("slang", {}).items()},
         services=words(data.get("services", {})),
         kinds=words(data.get("kinds", {})),
-        countries={k: tuple(str(x) for x in v) for k, v in data.get("countries", {}).items()},
+        countries=country_words(),
         translate={str(k): str(v) for k, v in data.get("translate", {}).items()},
     )
 

@@ -6,6 +6,8 @@ outside the repository rely on them, so never rename one.
 
 from __future__ import annotations
 
+from bot.places import places_data
+
 KINDS: frozenset[str] = frozenset(
     {
         "embassy",
@@ -63,27 +65,12 @@ MISSION_KINDS: frozenset[str] = frozenset({"embassy", "consulate"})
 
 LANGS: tuple[str, ...] = ("id", "en")
 
-#: ISO 3166-1 alpha-2 codes the directory may use, with English and Indonesian names.
-#: Only codes listed here pass validation; add a country here before adding its entries.
+#: ISO 3166-1 alpha-2 codes the directory may use, with English and Indonesian names: the
+#: countries of the one gazetteer (bot/places/places.yml). Only these pass validation; add a
+#: country there before adding its entries.
 COUNTRY_NAMES: dict[str, dict[str, str]] = {
-    "ID": {"en": "Indonesia", "id": "Indonesia"},
-    "MY": {"en": "Malaysia", "id": "Malaysia"},
-    "SG": {"en": "Singapore", "id": "Singapura"},
-    "HK": {"en": "Hong Kong", "id": "Hong Kong"},
-    "MO": {"en": "Macau", "id": "Makau"},
-    "TW": {"en": "Taiwan", "id": "Taiwan"},
-    "SA": {"en": "Saudi Arabia", "id": "Arab Saudi"},
-    "AE": {"en": "United Arab Emirates", "id": "Uni Emirat Arab"},
-    "QA": {"en": "Qatar", "id": "Qatar"},
-    "KW": {"en": "Kuwait", "id": "Kuwait"},
-    "OM": {"en": "Oman", "id": "Oman"},
-    "BH": {"en": "Bahrain", "id": "Bahrain"},
-    "BN": {"en": "Brunei Darussalam", "id": "Brunei Darussalam"},
-    "KR": {"en": "South Korea", "id": "Korea Selatan"},
-    "JP": {"en": "Japan", "id": "Jepang"},
-    "JO": {"en": "Jordan", "id": "Yordania"},
-    "KH": {"en": "Cambodia", "id": "Kamboja"},
-    "YE": {"en": "Yemen", "id": "Yaman"},
+    str(code): {"id": str(names[0]), "en": str(names[1])}
+    for code, names in places_data()["names"].items()
 }
 
 #: ISO 639-1 codes accepted in ``languages`` fields.
