@@ -1,5 +1,5 @@
-// Lentera console: the tab title counts waiting cases, an optional chime, and a reload to
-// the login page when the session ends. No inline script anywhere (CSP): this file only.
+// Lentera console: the tab title counts waiting cases, an optional chime, and a notice when
+// the session ends. No inline script anywhere (CSP): this is the only script of ours.
 (function () {
   "use strict";
   var CHIME_KEY = "lentera-console-chime";
@@ -45,12 +45,22 @@
 
   document.addEventListener("htmx:afterSwap", refreshTitle);
 
-  // The server ends the stream when the session ends, and answers 401 afterwards: reload,
-  // which lands on the login page.
+  // The server ends the stream when the session ends, and answers 401 afterwards. Say so,
+  // but do not reload: a reply being typed must not be lost.
+  function sessionEnded() {
+    if (document.getElementById("session-ended")) { return; }
+    var note = document.createElement("p");
+    note.id = "session-ended";
+    note.className = "error";
+    note.setAttribute("role", "alert");
+    note.textContent = "Your session has ended. Copy anything you were typing, then log in again.";
+    var main = document.querySelector("main");
+    if (main) { main.insertBefore(note, main.firstChild); }
+  }
   document.addEventListener("htmx:sseClose", function (event) {
-    if (event.detail && event.detail.type === "message") { window.location.reload(); }
+    if (event.detail && event.detail.type === "message") { sessionEnded(); }
   });
   document.addEventListener("htmx:responseError", function (event) {
-    if (event.detail && event.detail.xhr && event.detail.xhr.status === 401) { window.location.reload(); }
+    if (event.detail && event.detail.xhr && event.detail.xhr.status === 401) { sessionEnded(); }
   });
 })();

@@ -22,6 +22,7 @@ import pytest
 import uvicorn
 
 from bot.cases import CaseStore
+from bot.console import events
 from bot.console.app import create_app
 from bot.console.sessions import SessionStore
 from bot.console.staff import StaffStore
@@ -189,11 +190,14 @@ def test_caseworker_sees_a_case_arrive_live_claims_replies_notes_and_closes(
     page.screenshot(path=str(shots / "6-closed.png"), full_page=True)
     assert cases.get(case.ref, world.org.id).status == "closed"  # type: ignore[union-attr]
 
-    # Back in the queue, nothing waits any more; logging out ends the session.
+    # Back in the queue, nothing waits any more. The session is revoked (an admin disabled the
+    # account, say): the open page says so within seconds and keeps what it shows.
     page.goto(f"{base}/cases")
     assert page.title() == "Lentera console"
-    page.click('button:has-text("Log out")')
-    page.wait_for_url(f"{base}/login")
+    time.sleep(0.5)
+    world.sessions.revoke_all(world.caseworker.id)
+    page.wait_for_selector("#session-ended", timeout=events.SESSION_CHECK_SECONDS * 1000 + 3000)
+    page.screenshot(path=str(shots / "7-session-ended.png"), full_page=True)
     page.goto(f"{base}/cases")
     page.wait_for_url(f"{base}/login")
 
@@ -208,7 +212,13 @@ def test_caseworker_sees_a_case_arrive_live_claims_replies_notes_and_closes(
         " && [...document.images].every(i => i.complete && i.naturalWidth > 0)",
         timeout=10000,
     )
-    page.screenshot(path=str(shots / "7-dashboard.png"), full_page=True)
+    page.screenshot(path=str(shots / "8-dashboard.png"), full_page=True)
+
+    # Logging out ends the session.
+    page.click('button:has-text("Log out")')
+    page.wait_for_url(f"{base}/login")
+    page.goto(f"{base}/dashboard")
+    page.wait_for_url(f"{base}/login")
     context.close()
 
     assert problems == []
