@@ -54,3 +54,38 @@ def test_enabled_channel_without_lentera_secrets_fails_with_one_line():
     with pytest.raises(SettingsError) as info:
         settings.require_secrets("Telegram")
     assert "\n" not in str(info.value) and "LENTERA_SECRET_KEY" in str(info.value)
+
+
+def test_console_settings_defaults_and_values():
+    from bot.settings import DEFAULT_DATABASE_URL, load_console_settings
+
+    default = load_console_settings({})
+    assert (default.host, default.port, default.https) == ("127.0.0.1", 8080, False)
+    assert default.database_url == DEFAULT_DATABASE_URL and default.encryption_keys == ()
+    custom = load_console_settings(
+        {
+            "LENTERA_CONSOLE_HOST": "0.0.0.0",  # noqa: S104
+            "LENTERA_CONSOLE_PORT": "9090",
+            "LENTERA_CONSOLE_HTTPS": "1",
+            "LENTERA_DATABASE_URL": "postgresql://db/lentera",
+            "LENTERA_ENCRYPTION_KEYS": "k1, k2",
+            "LENTERA_CONSOLE_ADMIN_PASSWORD": "secret secret",
+        }
+    )
+    assert (custom.host, custom.port, custom.https) == ("0.0.0.0", 9090, True)  # noqa: S104
+    assert custom.encryption_keys == ("k1", "k2") and custom.admin_password == "secret secret"
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"LENTERA_CONSOLE_PORT": "http"},
+        {"LENTERA_CONSOLE_PORT": "70000"},
+        {"LENTERA_CONSOLE_HTTPS": "maybe"},
+    ],
+)
+def test_console_settings_refuse_malformed_values(env):
+    from bot.settings import SettingsError, load_console_settings
+
+    with pytest.raises(SettingsError):
+        load_console_settings(env)
