@@ -20,6 +20,7 @@ DEFAULT_WHATSAPP_API_BASE_URL = "https://graph.facebook.com"
 DEFAULT_WHATSAPP_API_VERSION = "v21.0"
 DEFAULT_CONSOLE_HOST = "127.0.0.1"
 DEFAULT_CONSOLE_PORT = 8080
+DEFAULT_CLAIM_TIMEOUT_MINUTES = 30.0
 
 
 class SettingsError(RasaException):
@@ -202,6 +203,8 @@ class ConsoleSettings:
         https: ``LENTERA_CONSOLE_HTTPS``: the console is reached over HTTPS (through a TLS
             proxy), so cookies are ``Secure`` with the ``__Host-`` prefix even when the
             request reaches uvicorn as plain HTTP.
+        claim_timeout_minutes: ``LENTERA_CLAIM_TIMEOUT_MINUTES`` (default 30): a claimed case
+            with no reply for this long returns to the queue and the supervisors are alerted.
         admin_password: ``LENTERA_CONSOLE_ADMIN_PASSWORD``, the demo admin's password
             (``seed-demo`` only); None to generate one.
     """
@@ -211,6 +214,7 @@ class ConsoleSettings:
     host: str = DEFAULT_CONSOLE_HOST
     port: int = DEFAULT_CONSOLE_PORT
     https: bool = False
+    claim_timeout_minutes: float = DEFAULT_CLAIM_TIMEOUT_MINUTES
     admin_password: str | None = None
 
 
@@ -238,7 +242,15 @@ def load_console_settings(env: Mapping[str, str] | None = None) -> ConsoleSettin
     keys = tuple(
         k.strip() for k in (_get(env, "LENTERA_ENCRYPTION_KEYS") or "").split(",") if k.strip()
     )
+    timeout_text = _get(env, "LENTERA_CLAIM_TIMEOUT_MINUTES")
+    try:
+        claim_timeout = float(timeout_text) if timeout_text else DEFAULT_CLAIM_TIMEOUT_MINUTES
+    except ValueError:
+        claim_timeout = -1.0
+    if claim_timeout <= 0:
+        raise SettingsError("LENTERA_CLAIM_TIMEOUT_MINUTES must be a positive number")
     return ConsoleSettings(
+        claim_timeout_minutes=claim_timeout,
         database_url=_get(env, "LENTERA_DATABASE_URL") or DEFAULT_DATABASE_URL,
         encryption_keys=keys,
         host=_get(env, "LENTERA_CONSOLE_HOST") or DEFAULT_CONSOLE_HOST,

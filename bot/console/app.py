@@ -7,9 +7,11 @@ checks that the list and its matrix agree).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +24,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.cases import CaseStore
-from bot.console import events
+from bot.console import events, watchdog
 from bot.console.routing import RouteSpec, guarded
 from bot.console.security import BodyTooLarge, SecurityMiddleware
 from bot.console.sessions import SessionStore
@@ -209,6 +211,19 @@ async def _too_large(_request: Request, _exc: Exception) -> Response:
 
 def create_app(console: Console) -> SecurityMiddleware:
     """The ASGI application: the routes inside :class:`SecurityMiddleware`."""
-    app = Starlette(routes=routes(), exception_handlers={BodyTooLarge: _too_large})
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        task = asyncio.create_task(
+            watchdog.run(console.cases, console.settings.claim_timeout_minutes)
+        )
+        try:
+            yield
+        finally:
+            task.cancel()
+
+    app = Starlette(
+        routes=routes(), exception_handlers={BodyTooLarge: _too_large}, lifespan=lifespan
+    )
     app.state.console = console
     return SecurityMiddleware(app)

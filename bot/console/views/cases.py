@@ -16,6 +16,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from bot.cases import AlreadyClaimed, Case, CaseClosed, NotAssignee, ReplyRefused
 from bot.cases.models import MAX_REPLY_CHARS, RISKS
 from bot.console.routing import ROLE_RANK, Ctx, Refusal
+from bot.console.watchdog import expired_claims
 from knowledge_base.directory import Entry, national_hotlines
 from knowledge_base.render import render_entry
 
@@ -145,6 +146,11 @@ def queue(ctx: Ctx) -> Response:
         "risks": RISKS,
         "countries": organisation.countries if organisation else (),
         "languages": organisation.languages if organisation else (),
+        "expired": (
+            expired_claims(store, ctx.principal.organisation_id, ctx.console.clock())
+            if ctx.principal.role in ("supervisor", "admin")
+            else []
+        ),
     }
     return render(ctx, "_queue.html" if is_fragment(ctx) else "queue.html", **values)
 
