@@ -194,3 +194,12 @@ class AddressBook:
             conn.execute(sa.delete(address_table).where(address_table.c.sender_id == sender_id))
         with self._lock:
             self._cache.pop(sender_id, None)
+
+
+def last_inbound_at(engine: Engine, sender_id: str) -> float | None:
+    """When the pseudonym last wrote (WhatsApp's 24-hour window); no address is decrypted."""
+    with engine.connect() as conn:
+        value = conn.execute(
+            sa.select(address_table.c.last_inbound_at).where(address_table.c.sender_id == sender_id)
+        ).scalar()
+    return float(value) if value is not None else None

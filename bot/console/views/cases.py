@@ -17,6 +17,7 @@ from bot.cases import AlreadyClaimed, Case, CaseClosed, NotAssignee, ReplyRefuse
 from bot.cases.models import MAX_REPLY_CHARS, RISKS
 from bot.console.routing import ROLE_RANK, Ctx, Refusal
 from bot.console.watchdog import expired_claims
+from bot.storage.address_book import last_inbound_at
 from knowledge_base.directory import Entry, national_hotlines
 from knowledge_base.render import render_entry
 
@@ -117,6 +118,10 @@ def back_to(case: Case, done: str) -> Response:
 # -- the queue -------------------------------------------------------------------------------
 
 
+# Meta's customer-service window: free text only within 24 h of the person's last message.
+WHATSAPP_WINDOW_SECONDS = 24 * 3600
+
+
 def queue_filters(ctx: Ctx) -> dict[str, str]:
     """The valid filters of the query string; anything else is ignored."""
     wanted = {
@@ -176,7 +181,18 @@ def case_values(ctx: Ctx, case: Case) -> dict[str, Any]:
         "may_manage": may_manage(ctx, case),
         "holds": case.status == "claimed" and case.assignee_id == ctx.principal.staff_id,
         "is_supervisor": ROLE_RANK[ctx.principal.role] >= ROLE_RANK["supervisor"],
+        "window_left": whatsapp_window_left(ctx, case),
     }
+
+
+def whatsapp_window_left(ctx: Ctx, case: Case) -> float | None:
+    """Seconds left in WhatsApp's 24-hour window (0 when closed); None on other channels."""
+    if case.channel != "whatsapp":
+        return None
+    last = last_inbound_at(ctx.console.engine, case.conversation_id)
+    if last is None:
+        return 0.0
+    return max(0.0, WHATSAPP_WINDOW_SECONDS - (ctx.console.clock() - last))
 
 
 def render_case(

@@ -45,8 +45,9 @@ def telegram_channel(fake, database, secrets_env) -> TelegramInput:
     return TelegramInput(load_settings(env), schema=database.schema)
 
 
-def whatsapp_channel(fake, database, secrets_env) -> WhatsAppInput:
+def whatsapp_channel(fake, database, secrets_env, **extra: str) -> WhatsAppInput:
     env = {
+        **extra,
         **secrets_env,
         "LENTERA_DATABASE_URL": database.url,
         "WHATSAPP_ACCESS_TOKEN": fake.access_token,
@@ -282,6 +283,26 @@ async def test_whatsapp_case_messages_and_the_24_hour_window(
             expected = [("failed", "outside_24h_window")]
             assert await eventually(lambda: outbox_rows(channel) == expected)
             assert fake_whatsapp.sent(WA_ID) == []
+
+
+async def test_outside_the_window_the_approved_template_asks_the_person_to_write(
+    fake_whatsapp, database, secrets_env
+):
+    channel = whatsapp_channel(
+        fake_whatsapp, database, secrets_env, WHATSAPP_TEMPLATE_NAME="lentera_write_again"
+    )
+    async with Harness(channel) as h:
+        await whatsapp(h, text_notification(WA_ID, "halo"))
+        case = open_case_for(channel, h.messages[0].sender_id)
+        fake_whatsapp.reset()
+        channel.sender.clock = lambda: time.time() + 25 * 3600
+        channel.runtime.cases.claim(case.id, 7)
+        channel.runtime.cases.send_reply(case.id, 7, "Halo, saya Maria.", client_token="a")
+        expected = [("failed", "outside_24h_window_template_sent")]
+        assert await eventually(lambda: outbox_rows(channel) == expected)
+        [sent] = fake_whatsapp.sent(WA_ID)
+        assert sent["type"] == "template"
+        assert sent["template"]["name"] == "lentera_write_again"
 
 
 async def test_after_close_the_next_message_reaches_the_assistant(

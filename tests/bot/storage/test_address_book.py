@@ -125,3 +125,21 @@ def test_address_book_encrypts_and_keeps_latest_inbound_time(database):
         raise AssertionError("expected UnknownRecipient")
     except UnknownRecipient:
         pass
+
+
+def test_last_inbound_at_reads_the_window_without_the_address(database):
+    from bot.storage.address_book import last_inbound_at
+
+    engine = create_engine(database.url, schema=database.schema)
+    book = AddressBook(engine, Cipher([Fernet.generate_key().decode()]))
+    assert last_inbound_at(engine, "nobody") is None
+    with engine.begin() as conn:
+        book.upsert_in(
+            conn,
+            sender_id="p1",
+            channel="whatsapp",
+            address="6281200000000",
+            language="id",
+            inbound_at=1234.5,
+        )
+    assert last_inbound_at(engine, "p1") == 1234.5

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from bot.cases.tables import audit_log, outbox
+from bot.storage.tables import address_table
 
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -268,3 +269,37 @@ def test_pages_with_a_transcript_are_not_cached(world, browser, path) -> None:
     case = world.open_case()
     response = browser(world.caseworker).get(path.format(ref=case.ref))
     assert response.headers["cache-control"] == "no-store"
+
+
+def _wrote(world, conversation_id: str, hours_ago: float) -> None:
+    with world.engine.begin() as conn:
+        conn.execute(
+            sa.insert(address_table).values(
+                sender_id=conversation_id,
+                channel="whatsapp",
+                address=world.cipher.encrypt("6281200000000"),
+                last_inbound_at=world.clock() - hours_ago * 3600,
+                updated_at=world.clock(),
+            )
+        )
+
+
+def test_whatsapp_case_shows_the_time_left_in_the_24_hour_window(world, browser) -> None:
+    case = world.open_case(channel="whatsapp", conversation_id="wa-window-open")
+    _wrote(world, "wa-window-open", hours_ago=20)
+    page = browser(world.caseworker).get(f"/cases/{case.ref}").text
+    assert "WhatsApp: 4 h 0 min left" in page
+    assert "6281200000000" not in page  # never the number
+
+
+def test_whatsapp_case_outside_the_window_says_only_the_template_goes(world, browser) -> None:
+    case = world.open_case(channel="whatsapp", conversation_id="wa-window-closed")
+    _wrote(world, "wa-window-closed", hours_ago=25)
+    page = browser(world.caseworker).get(f"/cases/{case.ref}").text
+    assert "24-hour window is closed" in page and "approved template" in page
+
+
+def test_telegram_case_shows_no_window(world, browser) -> None:
+    case = world.open_case(channel="telegram")
+    page = browser(world.caseworker).get(f"/cases/{case.ref}").text
+    assert "left to reply in free text" not in page and "window is closed" not in page
