@@ -889,6 +889,47 @@ class CaseStore:
                 journal.record_change(conn, int(row.id), "deleted", now)
         return len(ids)
 
+    def purge_closed(self, closed_before: float) -> int:
+        """Retention: blank the content of cases closed before ``closed_before``.
+
+        Messages, notes, summary and city go; the case row stays as a content-free record
+        (counts for the dashboard, the audit trail). Returns the number of cases purged.
+        """
+        with self._engine.connect() as conn:
+            ids = [
+                int(i)
+                for (i,) in conn.execute(
+                    sa.select(cases.c.id).where(
+                        cases.c.status == CLOSED,
+                        cases.c.closed_at < closed_before,
+                        sa.or_(cases.c.summary.is_not(None), cases.c.city.is_not(None))
+                        | cases.c.id.in_(
+                            sa.select(case_messages.c.case_id).where(
+                                case_messages.c.body.is_not(None)
+                            )
+                        ),
+                    )
+                )
+            ]
+        if not ids:
+            return 0
+        now = self._clock()
+        with self._engine.begin() as conn:
+            rows = [self._lock(conn, case_id, now) for case_id in sorted(ids)]
+            conn.execute(
+                sa.update(case_messages).where(case_messages.c.case_id.in_(ids)).values(body=None)
+            )
+            conn.execute(
+                sa.update(case_notes).where(case_notes.c.case_id.in_(ids)).values(body=None)
+            )
+            conn.execute(sa.update(outbox).where(outbox.c.case_id.in_(ids)).values(body=None))
+            conn.execute(
+                sa.update(cases).where(cases.c.id.in_(ids)).values(summary=None, city=None)
+            )
+            for row in rows:
+                self._audit(conn, "system", "retention_purge", row, now)
+        return len(ids)
+
     # -- helpers ---------------------------------------------------------------------------
 
     def _lock(self, conn: Connection, case_id: int, now: float) -> Row[Any]:

@@ -30,6 +30,7 @@ from bot.console.security import BodyTooLarge, SecurityMiddleware
 from bot.console.sessions import SessionStore
 from bot.console.staff import StaffStore
 from bot.console.views import admin, auth, cases, supervisor
+from bot.privacy import retention
 from bot.security.encryption import Cipher
 from bot.settings import ConsoleSettings
 from bot.storage.engine import create_engine
@@ -84,6 +85,7 @@ class Console:
         clock: Time source (tests move it).
         directory: Loads the referral directory (cached by ``safe_directory``).
         poll_seconds: How often the event stream polls the change feed (at most 0.5 s).
+        tracker_engine: Rasa's SQL tracker store, erased by retention (None: skipped).
         stream_seconds: How long one event stream lasts before the browser reconnects.
     """
 
@@ -96,6 +98,7 @@ class Console:
     directory: Callable[[], Directory] = safe_directory
     poll_seconds: float = 0.5
     stream_seconds: float = 300.0
+    tracker_engine: Engine | None = None  # Rasa's tracker store, for retention
     templates: Environment = field(default_factory=make_templates)
 
 
@@ -113,6 +116,7 @@ def build_console(settings: ConsoleSettings) -> Console:
         cases=CaseStore(engine, cipher),
         staff=StaffStore(engine),
         sessions=SessionStore(engine),
+        tracker_engine=retention.tracker_engine_from_env(),
     )
 
 
@@ -214,13 +218,25 @@ def create_app(console: Console) -> SecurityMiddleware:
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        task = asyncio.create_task(
-            watchdog.run(console.cases, console.settings.claim_timeout_minutes)
-        )
+        tasks = [
+            asyncio.create_task(
+                watchdog.run(console.cases, console.settings.claim_timeout_minutes)
+            ),
+            asyncio.create_task(
+                retention.run(
+                    console.cases,
+                    console.engine,
+                    console.tracker_engine,
+                    retention.Retention.from_env(),
+                    console.clock,
+                )
+            ),
+        ]
         try:
             yield
         finally:
-            task.cancel()
+            for task in tasks:
+                task.cancel()
 
     app = Starlette(
         routes=routes(), exception_handlers={BodyTooLarge: _too_large}, lifespan=lifespan

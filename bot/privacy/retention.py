@@ -1,0 +1,150 @@
+"""Fixed retention (../shared/spec/privacy.md): nothing is kept longer than said.
+
+- A closed case's content (messages, notes, summary, city) goes after
+  ``LENTERA_CASE_RETENTION_DAYS`` (180): the consent question tells the person so.
+- A conversation with no open case and no message for ``LENTERA_RETENTION_DAYS`` (30) is
+  erased from Rasa's SQL tracker store. A conversation with an open case is kept: the
+  caseworker may still need it.
+
+`python -m bot.privacy purge` runs it once; the console process runs it every hour.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from bot.cases import CaseStore
+from bot.cases.tables import OPEN_STATUSES, cases
+
+logger = logging.getLogger(__name__)
+DAY = 86400.0
+DEFAULT_RETENTION_DAYS = 30
+DEFAULT_CASE_RETENTION_DAYS = 180
+EVERY_SECONDS = 3600.0
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long things are kept, in days."""
+
+    conversation_days: float = DEFAULT_RETENTION_DAYS
+    case_days: float = DEFAULT_CASE_RETENTION_DAYS
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Retention:
+        """``LENTERA_RETENTION_DAYS`` and ``LENTERA_CASE_RETENTION_DAYS`` (positive numbers)."""
+        env = os.environ if env is None else env
+
+        def days(name: str, default: float) -> float:
+            text = env.get(name, "").strip()
+            if not text:
+                return default
+            value = float(text)
+            if value <= 0:
+                raise ValueError(f"{name} must be a positive number of days")
+            return value
+
+        return cls(
+            days("LENTERA_RETENTION_DAYS", DEFAULT_RETENTION_DAYS),
+            days("LENTERA_CASE_RETENTION_DAYS", DEFAULT_CASE_RETENTION_DAYS),
+        )
+
+
+@dataclass(frozen=True)
+class Purged:
+    """What one run erased (counts only)."""
+
+    cases: int
+    conversations: int
+    events: int
+
+
+def purge_conversations(
+    tracker_engine: sa.engine.Engine, keep: set[str], before: float
+) -> tuple[int, int]:
+    """Delete the events of conversations silent since ``before`` (except ``keep``).
+
+    Returns (conversations, events) erased. A tracker store without an ``events`` table
+    (nothing stored yet) erases nothing.
+    """
+    with tracker_engine.connect() as conn:
+        if not sa.inspect(conn).has_table("events"):
+            return 0, 0
+    events = sa.table("events", sa.column("sender_id"), sa.column("timestamp"))
+    last = sa.func.max(events.c.timestamp)
+    silent = sa.select(events.c.sender_id).group_by(events.c.sender_id).having(last < before)
+    with tracker_engine.begin() as conn:
+        senders = [str(s) for (s,) in conn.execute(silent) if str(s) not in keep]
+        erased = 0
+        for start in range(0, len(senders), 500):
+            chunk = senders[start : start + 500]
+            erased += conn.execute(sa.delete(events).where(events.c.sender_id.in_(chunk))).rowcount
+    return len(senders), erased
+
+
+def open_conversations(store_engine: sa.engine.Engine) -> set[str]:
+    """Conversation ids with a waiting or claimed case."""
+    with store_engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(cases.c.conversation_id).where(cases.c.status.in_(OPEN_STATUSES))
+        )
+        return {str(r) for (r,) in rows}
+
+
+def purge(
+    store: CaseStore,
+    store_engine: sa.engine.Engine,
+    tracker_engine: sa.engine.Engine | None,
+    retention: Retention,
+    now: float,
+) -> Purged:
+    """One retention run; ``tracker_engine`` None skips the tracker store."""
+    purged_cases = store.purge_closed(now - retention.case_days * DAY)
+    conversations = events = 0
+    if tracker_engine is not None:
+        keep = open_conversations(store_engine)
+        conversations, events = purge_conversations(
+            tracker_engine, keep, now - retention.conversation_days * DAY
+        )
+    logger.info(
+        "Retention: %d case(s), %d conversation(s) (%d events) erased",
+        purged_cases,
+        conversations,
+        events,
+    )
+    return Purged(purged_cases, conversations, events)
+
+
+async def run(
+    store: CaseStore,
+    store_engine: sa.engine.Engine,
+    tracker_engine: sa.engine.Engine | None,
+    retention: Retention,
+    clock: Callable[[], float],
+    every: float = EVERY_SECONDS,
+) -> None:
+    """Purge every ``every`` seconds until cancelled (a failed run is retried next time)."""
+    while True:
+        try:
+            await asyncio.to_thread(purge, store, store_engine, tracker_engine, retention, clock())
+        except Exception:  # noqa: BLE001 - retention must keep running
+            logger.exception("Retention run failed")
+        await asyncio.sleep(every)
+
+
+def tracker_engine_from_env(env: Mapping[str, str] | None = None) -> sa.engine.Engine:
+    """An engine on Rasa's SQL tracker store (``LENTERA_TRACKER_STORE_URL``, else the default)."""
+    from bot.stack.endpoints import DEFAULT_TRACKER_STORE
+
+    env = os.environ if env is None else env
+    url = env.get("LENTERA_TRACKER_STORE_URL", "").strip() or DEFAULT_TRACKER_STORE
+    options: dict[str, object] = {"future": True, "pool_pre_ping": True}
+    if url.startswith("sqlite"):
+        options["connect_args"] = {"timeout": 10}  # Rasa writes to the same file
+    return sa.create_engine(url, **options)

@@ -1,0 +1,152 @@
+"""Retention: closed cases lose their content after the case retention, silent conversations
+leave the tracker store after the conversation retention, open cases keep theirs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+import sqlalchemy as sa
+from cryptography.fernet import Fernet
+
+from bot.cases import CaseStore
+from bot.cases.tables import case_messages
+from bot.cases.tables import cases as cases_table
+from bot.privacy.retention import DAY, Retention, purge
+from bot.security.encryption import Cipher
+from bot.storage.engine import create_engine
+
+NOW = 1_900_000_000.0
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = NOW - 400 * DAY
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def world(database, tmp_path):
+    engine = create_engine(database.url, schema=database.schema)
+    clock = Clock()
+    store = CaseStore(engine, Cipher([Fernet.generate_key().decode()]), clock=clock)
+    store.create_organisation("Lentera", (), default=True)
+    tracker = sa.create_engine(f"sqlite:///{tmp_path / 'tracker.db'}", future=True)
+    with tracker.begin() as conn:
+        conn.execute(
+            sa.text(
+                "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, "
+                "type_name TEXT, timestamp FLOAT, data TEXT)"
+            )
+        )
+    yield store, engine, tracker, clock
+    engine.dispose()
+
+
+def open_case(store: CaseStore, conversation_id: str, at: float):
+    return store.open_case(
+        conversation_id=conversation_id,
+        channel="telegram",
+        language="id",
+        country="HK",
+        city="Wan Chai",
+        problem="abuse",
+        risk="normal",
+        consent_version="v1",
+        consent_at=at,
+        summary="problem: abuse",
+        transcript=[("person", "majikan memukul saya", at)],
+    )
+
+
+def events(tracker, sender: str, *timestamps: float) -> None:
+    with tracker.begin() as conn:
+        for at in timestamps:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO events (sender_id, type_name, timestamp, data) "
+                    "VALUES (:s, 'user', :t, '{\"text\": \"halo\"}')"
+                ),
+                {"s": sender, "t": at},
+            )
+
+
+def senders(tracker) -> set[str]:
+    with tracker.connect() as conn:
+        return {r for (r,) in conn.execute(sa.text("SELECT DISTINCT sender_id FROM events"))}
+
+
+def test_a_closed_case_loses_its_content_after_the_case_retention(world):
+    store, engine, tracker, clock = world
+    old = open_case(store, "conv-old", clock.now)
+    store.close(old.id, 1)
+    clock.now = NOW - 10 * DAY
+    recent = open_case(store, "conv-recent", clock.now)
+    store.close(recent.id, 1)
+    clock.now = NOW
+    done = purge(store, engine, tracker, Retention(30, 180), NOW)
+    assert done.cases == 1
+    with engine.connect() as conn:
+        bodies = dict(conn.execute(sa.select(case_messages.c.case_id, case_messages.c.body)).all())
+        summaries = dict(conn.execute(sa.select(cases_table.c.id, cases_table.c.summary)).all())
+    assert bodies[old.id] is None and summaries[old.id] is None
+    assert bodies[recent.id] is not None and summaries[recent.id] is not None
+    assert store.get(old.id, old.organisation_id) is not None  # the record stays, content-free
+    assert [r.action for r in store.audit_rows(case_id=old.id)][-1] == "retention_purge"
+    assert purge(store, engine, tracker, Retention(30, 180), NOW).cases == 0  # idempotent
+
+
+def test_silent_conversations_leave_the_tracker_store_unless_a_case_is_open(world):
+    store, engine, tracker, clock = world
+    events(tracker, "silent", NOW - 40 * DAY, NOW - 35 * DAY)
+    events(tracker, "active", NOW - 40 * DAY, NOW - 1 * DAY)
+    events(tracker, "silent-with-case", NOW - 60 * DAY)
+    open_case(store, "silent-with-case", NOW - 60 * DAY)
+    done = purge(store, engine, tracker, Retention(30, 180), NOW)
+    assert (done.conversations, done.events) == (1, 2)
+    assert senders(tracker) == {"active", "silent-with-case"}
+
+
+def test_an_empty_tracker_store_is_fine(database, tmp_path):
+    engine = create_engine(database.url, schema=database.schema)
+    store = CaseStore(engine, Cipher([Fernet.generate_key().decode()]))
+    tracker = sa.create_engine(f"sqlite:///{tmp_path / 'none.db'}", future=True)
+    assert purge(store, engine, tracker, Retention(), NOW).events == 0
+
+
+def test_retention_days_come_from_the_environment():
+    env = {"LENTERA_RETENTION_DAYS": "7", "LENTERA_CASE_RETENTION_DAYS": "90"}
+    assert Retention.from_env(env) == Retention(7, 90)
+    assert Retention.from_env({}) == Retention(30, 180)
+    with pytest.raises(ValueError):
+        Retention.from_env({"LENTERA_RETENTION_DAYS": "0"})
+
+
+def test_the_command_prints_counts_and_refuses_bad_arguments(tmp_path):
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(__import__("pathlib").Path(__file__).resolve().parents[3]),
+        "LENTERA_DATABASE_URL": f"sqlite:///{tmp_path / 'lentera.db'}",
+        "LENTERA_TRACKER_STORE_URL": f"sqlite:///{tmp_path / 'tracker.db'}",
+        "LENTERA_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+    }
+    ok = subprocess.run(
+        [sys.executable, "-m", "bot.privacy", "purge", "--now", "2026-12-01T00:00:00Z"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.startswith("cases 0, conversations 0, events 0")
+    bad = subprocess.run(
+        [sys.executable, "-m", "bot.privacy", "purge", "--now", "yesterday"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert bad.returncode == 2
