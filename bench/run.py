@@ -5,7 +5,13 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHMARKS = ["bench.assistant", "bench.search.run", "bench.channels", "bench.fuzz"]
+BENCHMARKS = [
+    "bench.assistant",
+    "bench.search.run",
+    "bench.channels",
+    "bench.handoff",
+    "bench.fuzz",
+]
 
 
 def main() -> int:
