@@ -8,46 +8,69 @@ the caseworker sees what was already said, the assistant's turns included.
 from __future__ import annotations
 
 import logging
-import os
 import threading
+import time
 
-from bot.cases.store import CaseStore
 from rasa_sdk import Tracker
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.handoff import CONSENT_VERSION, HandoffUnavailable, Team
 from actions.state import State
 from bot.cases.models import CaseError, OfficeHours
+from bot.cases.store import CaseStore
+from bot.privacy import erasure
+from bot.privacy.retention import Retention
 from bot.security.encryption import Cipher
 from bot.settings import load_settings
 from bot.storage.engine import create_engine
 
 logger = logging.getLogger(__name__)
-DEFAULT_CASE_RETENTION_DAYS = 180  # ../shared/spec/privacy.md
 URGENT_PROBLEMS = {"emergency", "trafficking", "detention"}
 
 _lock = threading.Lock()
-_stores: dict[str, CaseStore] = {}
+_stores: dict[str, tuple[Engine, CaseStore]] = {}
 
 
-def case_store() -> CaseStore | None:
-    """The process's case store, or None when the secrets are not configured."""
+def lentera_database() -> tuple[Engine, CaseStore] | None:
+    """The process's engine on Lentera's database and its case store (None without secrets)."""
     settings = load_settings()
     if not settings.encryption_keys:
         return None
     with _lock:
-        store = _stores.get(settings.database_url)
-        if store is None:
+        found = _stores.get(settings.database_url)
+        if found is None:
             engine = create_engine(settings.database_url)
-            store = CaseStore(engine, Cipher(settings.encryption_keys))
-            _stores[settings.database_url] = store
-        return store
+            found = (engine, CaseStore(engine, Cipher(settings.encryption_keys)))
+            _stores[settings.database_url] = found
+        return found
+
+
+def case_store() -> CaseStore | None:
+    """The process's case store, or None when the secrets are not configured."""
+    found = lentera_database()
+    return found[1] if found else None
 
 
 def retention_days() -> int:
-    """``LENTERA_CASE_RETENTION_DAYS``: how long a closed case's messages are kept."""
-    value = os.environ.get("LENTERA_CASE_RETENTION_DAYS", "").strip()
-    return int(value) if value.isdigit() else DEFAULT_CASE_RETENTION_DAYS
+    """How long a closed case's messages are kept (told to the person when asking consent)."""
+    try:
+        return int(Retention.from_env().case_days)
+    except ValueError:
+        return int(Retention().case_days)
+
+
+def request_erasure(sender_id: str) -> bool:
+    """Record the person's confirmed "delete my data" for the Rasa process to carry out."""
+    try:
+        found = lentera_database()
+        if found is None:
+            return False
+        erasure.request_erasure(found[0], sender_id, time.time())
+    except (SQLAlchemyError, OSError) as exc:
+        logger.error("Erasure request not recorded (%s)", type(exc).__name__)
+        return False
+    return True
 
 
 def transcript(tracker: Tracker) -> list[tuple[str, str, float]]:

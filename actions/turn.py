@@ -12,7 +12,7 @@ from rasa_sdk.events import AllSlotsReset, EventType, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.case_desk import desk_for
+from actions.case_desk import desk_for, request_erasure
 from actions.contacts import directory
 from actions.flow import respond
 from actions.guard import never_silent
@@ -38,6 +38,8 @@ class ActionTurn(Action):
         for message in respond(state, message_in, directory(), desk_for(tracker)):
             dispatcher.utter_message(text=message["text"], buttons=message["buttons"] or None)
         if state.pending == "deleted":
+            # The Rasa process erases every store once this reply is out (bot/privacy).
+            request_erasure(tracker.sender_id)
             # Forget everything but the language the person reads.
             return [AllSlotsReset(), Restarted(), SlotSet("language", state.language)]
         return state.events_since(before)

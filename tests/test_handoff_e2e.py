@@ -19,10 +19,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
 from bot.cases.store import CaseStore
 from bot.security.encryption import Cipher
 from bot.storage.engine import create_engine
+from bot.storage.tables import address_table, inbox_table
 from devtools.conversations import sender_id, wait_quiet, whatsapp_delivered
 from devtools.fake_telegram import FakeTelegram, message_update
 from devtools.fake_whatsapp import FakeWhatsApp, encode, sign, text_notification
@@ -254,3 +256,42 @@ def test_declining_consent_leaves_no_case_and_gives_contacts(stack) -> None:
 
 def whatsapp_texts(whatsapp: FakeWhatsApp, wa_id: str) -> list[str]:
     return [text for text, _ids in whatsapp_delivered(whatsapp, wa_id)]
+
+
+def test_delete_my_data_erases_every_store_and_says_how_to_clear_the_phone(stack) -> None:
+    rasa, telegram, _whatsapp, console = stack
+    chat = 820_000_000 + int(time.time()) % 1_000_000
+    sender = sender_id(rasa.env, "telegram", chat)
+    tg_say(rasa, chat, "paspor sy ditahan majikan, sy di hong kong")
+    new_texts(telegram, chat, 0)
+    count = len(texts_to(telegram, chat))
+    tg_say(rasa, chat, "tolong hapus data saya")
+    new_texts(telegram, chat, count)
+    count = len(texts_to(telegram, chat))
+    tg_say(rasa, chat, "iya hapus")
+    confirmed = "\n".join(new_texts(telegram, chat, count))
+    assert "Telegram" in confirmed  # how to clear the chat on the phone too
+
+    workdir = Path(rasa.env["LENTERA_DATABASE_URL"].removeprefix("sqlite:///")).parent
+    tracker_db = sa.create_engine(f"sqlite:///{workdir / 'tracker.db'}")
+    lentera_db = create_engine(rasa.env["LENTERA_DATABASE_URL"])
+
+    def gone() -> bool:
+        with tracker_db.connect() as conn:
+            left = conn.execute(
+                sa.text("SELECT count(*) FROM events WHERE sender_id = :s"), {"s": sender}
+            ).scalar()
+        with lentera_db.connect() as conn:
+            address = conn.execute(
+                sa.select(address_table).where(address_table.c.sender_id == sender)
+            ).first()
+            inbox = conn.execute(
+                sa.select(inbox_table).where(inbox_table.c.sender_id == sender)
+            ).first()
+        return left == 0 and address is None and inbox is None
+
+    wait_until(gone, 10, "every store to forget the person")
+    # The person can start again at once, as someone new.
+    count = len(texts_to(telegram, chat))
+    tg_say(rasa, chat, "halo")
+    assert new_texts(telegram, chat, count)

@@ -33,6 +33,7 @@ ACTIONS_MAY_USE = (
     "bot.storage",
     "bot.security",
     "bot.settings",
+    "bot.privacy",
 )
 
 

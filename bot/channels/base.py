@@ -21,6 +21,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.cases.models import OutboxItem
+from bot.channels.erasure import erase_if_requested
 from bot.channels.guard import never_silent
 from bot.channels.handoff import Handoff
 from bot.channels.stores import Runtime, build_runtime
@@ -135,10 +136,15 @@ class WebhookChannel(InputChannel, Generic[SenderT]):
     async def _process_row(self, row: InboxRow) -> None:
         """One inbound row: into the open case if a caseworker has the conversation, else Rasa."""
         assert self.sender is not None and self.handoff is not None
+        assert self.runtime is not None
+        # An erasure a crash left undone is done before anything new is stored.
+        await erase_if_requested(self._app, self.runtime, row.sender_id)
         if await self.handoff.intercept(row, self._output(self.sender)):
             self._acknowledge(row)
             return
         await self._handle_row(row)
+        # "Delete my data" confirmed in this turn: its reply is out, the tracker saved.
+        await erase_if_requested(self._app, self.runtime, row.sender_id)
 
     def _store(
         self, inbound: Any, *, user_id: str, delivery_id: str | int, **extra: Any

@@ -137,6 +137,20 @@ class Inbox:
                 .values(status=DONE, payload=None, finished_at=self._clock(), lease_until=None)
             )
 
+    def forget_handled(self, sender_id: str) -> int:
+        """Delete a sender's rows except those still waiting (data deletion); how many.
+
+        The row being processed goes too: its turn is over (its completion then updates
+        nothing). Messages that arrived since stay pending and are answered.
+        """
+        with self._engine.begin() as conn:
+            result = conn.execute(
+                sa.delete(inbox_table).where(
+                    inbox_table.c.sender_id == sender_id, inbox_table.c.status != PENDING
+                )
+            )
+        return int(result.rowcount or 0)
+
     def release(self, row_id: int, attempts: int, *, delay: float | None = None) -> str:
         """Give a row back after a failed attempt; dead-letter it after too many.
 

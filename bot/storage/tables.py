@@ -21,7 +21,7 @@ import sqlalchemy as sa
 metadata = sa.MetaData()
 
 # Modules that add their tables to ``metadata``, imported by ``all_metadata`` when present.
-TABLE_MODULES = ("bot.cases.tables", "bot.console.tables")
+TABLE_MODULES = ("bot.cases.tables", "bot.console.tables", "bot.privacy.tables")
 
 # Inbound deliveries: dedup key + encrypted payload until processed (the "inbox").
 inbox_table = sa.Table(
