@@ -570,6 +570,14 @@ class CaseStore:
         with self._engine.connect() as conn:
             return [self._case(r) for r in conn.execute(query)]
 
+    def count(self, organisation_id: int, status: str) -> int:
+        """How many of the organisation's cases have ``status`` (one SQL count, no decryption)."""
+        query = sa.select(sa.func.count()).where(
+            cases.c.organisation_id == organisation_id, cases.c.status == status
+        )
+        with self._engine.connect() as conn:
+            return int(conn.execute(query).scalar() or 0)
+
     def get(self, case_ref_or_id: str | int, organisation_id: int) -> Case | None:
         """One case of ``organisation_id`` by public ref (str) or id (int); None otherwise.
 

@@ -50,7 +50,6 @@ NOTE_REFUSED = {
     "too_long": (422, "The note is too long: nothing was saved; your text is still in the box."),
     "deleted": (409, "The person deleted their data: no notes can be added."),
 }
-WAITING_COUNT_LIMIT = 1000
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -83,11 +82,7 @@ def staff_names(ctx: Ctx) -> dict[int, str]:
 
 def waiting_count(ctx: Ctx) -> int:
     """How many of the organisation's cases wait for someone (for the tab title)."""
-    return len(
-        ctx.console.cases.queue(
-            ctx.principal.organisation_id, status="waiting", limit=WAITING_COUNT_LIMIT
-        )
-    )
+    return ctx.console.cases.count(ctx.principal.organisation_id, "waiting")
 
 
 def referral_options(ctx: Ctx, case: Case) -> list[Entry]:

@@ -490,3 +490,17 @@ def test_forget_conversation_leaves_a_content_free_tombstone(stores):
     assert refused.value.reason == "deleted"
     [audit] = store.audit_rows(action="deleted_at_persons_request")
     assert audit.actor == "person" and audit.case_id == case.id
+
+
+def test_count_is_exact_beyond_any_page_and_per_organisation(stores):
+    from tests.bot.cases.helpers import open_case as new_case
+
+    store = stores.cases
+    mine = store.create_organisation("Mine", "HK", default=True)
+    other = store.create_organisation("Other", "SA")
+    for _ in range(3):
+        new_case(store, country="HK")
+    new_case(store, country="SA")
+    assert store.count(mine.id, "waiting") == 3
+    assert store.count(other.id, "waiting") == 1
+    assert store.count(mine.id, "claimed") == 0
