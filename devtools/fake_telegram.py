@@ -223,6 +223,8 @@ class FakeTelegram(FakeServer):
         super().__init__(**kwargs)
         self.token = token
         self._ids = itertools.count(1000)
+        # What each chat shows now: message id -> (chat id, text); deleteMessage removes.
+        self.shown: dict[int, tuple[Any, str]] = {}
         self.updates: list[dict[str, Any]] = []
         self.webhook: dict[str, Any] = {}
 
@@ -249,6 +251,15 @@ class FakeTelegram(FakeServer):
     ) -> None:
         """Answer the next calls of ``method`` with a server error."""
         self.fail_next(method, telegram_error(status, "Internal Server Error"), count)
+
+    def reset(self) -> None:
+        """Forget calls, failures and what the chats show."""
+        super().reset()
+        self.shown.clear()
+
+    def visible_texts(self, chat_id: int) -> list[str]:
+        """The bot's messages a chat still shows (sent and not deleted), oldest first."""
+        return [text for _id, (chat, text) in sorted(self.shown.items()) if chat == chat_id]
 
     def sent_texts(self, chat_id: int | None = None) -> list[str]:
         """Texts of ``sendMessage`` calls, optionally to one chat only."""
@@ -300,9 +311,15 @@ class FakeTelegram(FakeServer):
             }
             if "text" in params:
                 message["text"] = str(params["text"])
+            self.shown[int(message["message_id"])] = (
+                params.get("chat_id"),
+                message.get("text", ""),
+            )
             if "reply_markup" in params:
                 message["reply_markup"] = params["reply_markup"]
             return message
+        if method == "deleteMessage":
+            return self.shown.pop(int(params.get("message_id", 0) or 0), None) is not None
         if method == "setWebhook":
             self.webhook = params
             return True

@@ -68,6 +68,11 @@ from bot.texts import text
 MAX_NOTE_CHARS = 5000
 DELETED_CONVERSATION = "deleted"
 RETURNED_TEXT_KEY = "handoff_returned"
+# What the caseworker sees when the person used the safe word (the console is in English).
+PERSON_LEFT_NOTICE = (
+    "The person used the safe word and left: someone may be watching their phone. "
+    "Do not contact them; wait until they write again."
+)
 RETURN_TOKEN = "return_to_assistant"  # noqa: S105 - an idempotency key, not a secret
 
 
@@ -508,6 +513,32 @@ class CaseStore:
             return "closed"
 
         return self._transition(case_id, staff_id, "return_to_assistant", change)
+
+    def person_left(self, case_id: int) -> bool:
+        """The person used the safe word: close (``left``), tell the caseworker, send nothing.
+
+        Unsent replies are cancelled; the transcript gets a system line the caseworker sees.
+        Returns False if the case was closed already.
+        """
+        now = self._clock()
+        with self._engine.begin() as conn:
+            row = self._lock(conn, case_id, now)
+            if row.status == CLOSED:
+                return False
+            conn.execute(
+                sa.update(cases)
+                .where(cases.c.id == case_id)
+                .values(status=CLOSED, closed_at=now, closed_reason="left")
+            )
+            conn.execute(
+                sa.update(outbox)
+                .where(outbox.c.case_id == case_id, outbox.c.status.in_((QUEUED, SENDING)))
+                .values(status=FAILED, last_error="person_left", lease_until=None)
+            )
+            self._insert_message(conn, case_id, "system", PERSON_LEFT_NOTICE, at=now)
+            self._audit(conn, "person", "person_left", row, now)
+            journal.record_change(conn, case_id, "closed", now)
+        return True
 
     def _transition(
         self,

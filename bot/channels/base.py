@@ -24,6 +24,7 @@ from bot.cases.models import OutboxItem
 from bot.channels.erasure import erase_if_requested
 from bot.channels.guard import never_silent
 from bot.channels.handoff import Handoff
+from bot.channels.safe_exit import is_safe_word, leave
 from bot.channels.stores import Runtime, build_runtime
 from bot.delivery.outbox import OutboxWorker
 from bot.delivery.worker import InboxWorker
@@ -99,6 +100,10 @@ class WebhookChannel(InputChannel, Generic[SenderT]):
     async def _handle_row(self, row: InboxRow) -> None:
         raise NotImplementedError
 
+    async def _clean_chat(self, sender_id: str) -> int:
+        """Delete the assistant's recent messages from the person's chat, if the platform can."""
+        return 0
+
     def _acknowledge(self, row: InboxRow) -> None:
         """Tell the platform a message arrived when Rasa does not answer it (best effort)."""
 
@@ -137,6 +142,16 @@ class WebhookChannel(InputChannel, Generic[SenderT]):
         """One inbound row: into the open case if a caseworker has the conversation, else Rasa."""
         assert self.sender is not None and self.handoff is not None
         assert self.runtime is not None
+        if is_safe_word(row.payload):  # before anything else, even during a handoff
+            await leave(
+                self._app,
+                self.runtime,
+                row.sender_id,
+                self._output(self.sender),
+                language=row.payload.get("language"),
+                clean_chat=self._clean_chat,
+            )
+            return
         # An erasure a crash left undone is done before anything new is stored.
         await erase_if_requested(self._app, self.runtime, row.sender_id)
         if await self.handoff.intercept(row, self._output(self.sender)):

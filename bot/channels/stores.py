@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 
 from bot.cases.outbox import Outbox
 from bot.cases.store import CaseStore
+from bot.privacy.sent_log import SentLog
 from bot.security.encryption import Cipher
 from bot.security.pseudonyms import delivery_key, pseudonym
 from bot.settings import Settings
@@ -38,6 +39,7 @@ class Runtime:
         payloads: Long button payload tokens.
         cases: The case store (is a caseworker handling this conversation?).
         outbox: Case messages waiting to be delivered.
+        sent: Ids of the assistant's recent messages (the safe word deletes them).
     """
 
     settings: Settings
@@ -49,6 +51,7 @@ class Runtime:
     secret_key: str
     cases: CaseStore
     outbox: Outbox
+    sent: SentLog
 
     def pseudonym(self, channel: str, user_id: str | int) -> str:
         """Pseudonymous sender id of a platform user."""
@@ -91,6 +94,7 @@ def build_runtime(settings: Settings, *, channel: str, schema: str | None = None
                 secret_key=secret_key,
                 cases=CaseStore(engine, cipher),
                 outbox=Outbox(engine, cipher),
+                sent=SentLog(engine),
             )
             _runtimes[cache_key] = runtime
         return runtime

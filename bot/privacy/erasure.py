@@ -9,6 +9,7 @@ crash is carried out on the person's next message. Erased:
   audit row "deleted at the person's request" (:meth:`bot.cases.CaseStore.forget_conversation`);
 - the address book: the encrypted platform id, language and numbered choices;
 - the inbox: the conversation's handled rows (messages still waiting are answered);
+- the ids of the assistant's recent messages (kept for the safe word);
 - Rasa's tracker store: every event of the sender id.
 """
 
@@ -19,6 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from bot.cases import CaseStore
+from bot.privacy.sent_log import SentLog
 from bot.privacy.tables import erasure_requests
 from bot.storage.address_book import AddressBook
 from bot.storage.inbox import Inbox
@@ -49,12 +51,18 @@ def pending(engine: Engine, conversation_id: str) -> bool:
 
 
 def erase_stores(
-    conversation_id: str, *, cases: CaseStore, addresses: AddressBook, inbox: Inbox
+    conversation_id: str,
+    *,
+    cases: CaseStore,
+    addresses: AddressBook,
+    inbox: Inbox,
+    sent: SentLog,
 ) -> None:
     """Erase the conversation from Lentera's own stores (the tracker store is the caller's)."""
     cases.forget_conversation(conversation_id)
     addresses.forget(conversation_id)
     inbox.forget_handled(conversation_id)
+    sent.forget(conversation_id)
 
 
 def done(engine: Engine, conversation_id: str) -> None:

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from bot.cases import CaseStore
 from bot.cases.tables import OPEN_STATUSES, cases
+from bot.privacy.sent_log import SentLog
 
 logger = logging.getLogger(__name__)
 DAY = 86400.0
@@ -106,6 +107,7 @@ def purge(
 ) -> Purged:
     """One retention run; ``tracker_engine`` None skips the tracker store."""
     purged_cases = store.purge_closed(now - retention.case_days * DAY)
+    SentLog(store_engine, clock=lambda: now).purge()
     conversations = events = 0
     if tracker_engine is not None:
         keep = open_conversations(store_engine)

@@ -17,3 +17,16 @@ erasure_requests = sa.Table(
     sa.Column("conversation_id", sa.String(64), primary_key=True),
     sa.Column("requested_at", sa.Float, nullable=False),
 )
+
+# The assistant's own messages of the last 48 hours, by platform message id: on the safe word
+# they are deleted from the person's chat (Telegram's deleteMessage works for 48 hours).
+sent_messages = sa.Table(
+    "sent_messages",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("sender_id", sa.String(64), nullable=False),
+    sa.Column("channel", sa.String(16), nullable=False),
+    sa.Column("message_ref", sa.String(64), nullable=False),
+    sa.Column("sent_at", sa.Float, nullable=False),
+    sa.Index("ix_sent_messages_sender", "sender_id", "sent_at"),
+)

@@ -47,10 +47,20 @@ class TelegramInput(WebhookChannel[TelegramSender]):
 
     def _make_sender(self, runtime: Runtime) -> TelegramSender:
         assert self.settings.telegram is not None
-        return TelegramSender(self.settings.telegram, runtime.addresses, runtime.payloads)
+        return TelegramSender(
+            self.settings.telegram, runtime.addresses, runtime.payloads, sent_log=runtime.sent
+        )
 
     def _output(self, sender: TelegramSender, *, proactive: bool = False) -> OutputChannel:
         return TelegramOutput(sender, proactive=proactive)
+
+    async def _clean_chat(self, sender_id: str) -> int:
+        assert self.sender is not None and self.runtime is not None
+        refs = await asyncio.to_thread(self.runtime.sent.recent, sender_id, CHANNEL)
+        if not refs:
+            return 0
+        chat_id = await asyncio.to_thread(self.sender.chat_id, sender_id)
+        return await self.sender.delete_messages(chat_id, refs)
 
     async def _receive(self, request: Request) -> HTTPResponse:
         if self.settings.telegram is None or self.runtime is None or self.worker is None:

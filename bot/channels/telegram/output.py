@@ -26,6 +26,7 @@ from bot.channels.base import TextAndButtonsJson
 from bot.delivery.errors import ConfigurationError, DeliveryError
 from bot.delivery.pacing import Pacer
 from bot.delivery.retries import Retry, RetryPolicy, send_with_retry
+from bot.privacy.sent_log import SentLog
 from bot.settings import TelegramSettings
 from bot.storage.address_book import AddressBook, UnknownRecipient
 from bot.storage.payloads import PayloadStore
@@ -75,6 +76,7 @@ class TelegramSender:
         *,
         pacer: Pacer | None = None,
         policy: RetryPolicy = RetryPolicy(),
+        sent_log: SentLog | None = None,
     ) -> None:
         """Create the sender; no network call is made until the first send.
 
@@ -84,6 +86,7 @@ class TelegramSender:
             payloads: Store for button payloads longer than 64 bytes.
             pacer: Rate limiter (default: Telegram's documented limits, bursts of 3 per chat).
             policy: Retry policy for transient failures.
+            sent_log: Where the ids of sent messages are kept for the safe word's clean-up.
         """
         request = HTTPXRequest(connection_pool_size=CONNECTION_POOL_SIZE, pool_timeout=10.0)
         self.bot = Bot(
@@ -98,6 +101,7 @@ class TelegramSender:
             global_rate=30, global_burst=30, per_key_rate=1, per_key_burst=3
         )
         self.policy = policy
+        self.sent_log = sent_log
 
     async def close(self) -> None:
         """Close the HTTP connection pool."""
@@ -152,8 +156,12 @@ class TelegramSender:
         *,
         reply_markup: InlineKeyboardMarkup | None = None,
         silent: bool = False,
+        recipient_id: str | None = None,
     ) -> None:
-        """Send text (split at 4096 characters); the keyboard goes with the last part."""
+        """Send text (split at 4096 characters); the keyboard goes with the last part.
+
+        With ``recipient_id`` (the pseudonym), each message id is logged for the safe word.
+        """
         parts = split_text(body, MAX_TEXT)
         for index, part in enumerate(parts):
             markup = reply_markup if index == len(parts) - 1 else None
@@ -166,7 +174,32 @@ class TelegramSender:
                     disable_notification=silent or None,
                 )
 
-            await self._call(chat_id, "sendMessage", call)
+            sent = await self._call(chat_id, "sendMessage", call)
+            await self._log_sent(recipient_id, sent)
+
+    async def _log_sent(self, recipient_id: str | None, sent: Any) -> None:
+        message_id = getattr(sent, "message_id", None)
+        if self.sent_log is None or recipient_id is None or message_id is None:
+            return
+        try:
+            await asyncio.to_thread(self.sent_log.record, recipient_id, "telegram", str(message_id))
+        except Exception as exc:  # noqa: BLE001 - the message is out; never send it twice
+            logger.warning("Sent message id not logged (%s)", type(exc).__name__)
+
+    async def delete_messages(self, chat_id: int, message_ids: list[str]) -> int:
+        """Delete the assistant's own messages from a chat (best effort); how many went."""
+        deleted = 0
+        for message_id in message_ids:
+
+            async def call(message_id: str = message_id) -> Any:
+                return await self.bot.delete_message(chat_id=chat_id, message_id=int(message_id))
+
+            try:
+                await self._call(chat_id, "deleteMessage", call)
+                deleted += 1
+            except (BadRequest, Forbidden) as exc:  # too old, or already deleted by the person
+                logger.info("A message could not be deleted (%s)", type(exc).__name__)
+        return deleted
 
     async def send_photo(self, chat_id: int, url: str, *, silent: bool = False) -> None:
         """Send a photo by URL."""
@@ -230,7 +263,9 @@ class TelegramOutput(TextAndButtonsJson, OutputChannel):
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         """Send a text message."""
         chat_id = await asyncio.to_thread(self.sender.chat_id, recipient_id)
-        await self._guard(self.sender.send_text(chat_id, text, silent=self.proactive))
+        await self._guard(
+            self.sender.send_text(chat_id, text, silent=self.proactive, recipient_id=recipient_id)
+        )
 
     async def send_text_with_buttons(
         self, recipient_id: str, text_: str, buttons: list[dict[str, Any]], **kwargs: Any
@@ -240,7 +275,13 @@ class TelegramOutput(TextAndButtonsJson, OutputChannel):
         body = text_ or text("choose", await asyncio.to_thread(self.sender.language, recipient_id))
         markup = await asyncio.to_thread(self.sender.keyboard, buttons)
         await self._guard(
-            self.sender.send_text(chat_id, body, reply_markup=markup, silent=self.proactive)
+            self.sender.send_text(
+                chat_id,
+                body,
+                reply_markup=markup,
+                silent=self.proactive,
+                recipient_id=recipient_id,
+            )
         )
 
     async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:

@@ -29,7 +29,7 @@ async def deliver(sender: TelegramSender, item: OutboxItem) -> None:
     except DeliveryError as exc:
         raise Refused("no_address") from exc
     try:
-        await sender.send_text(chat_id, item.body, silent=True)
+        await sender.send_text(chat_id, item.body, silent=True, recipient_id=item.conversation_id)
     except InvalidToken as exc:
         raise telegram_configuration_error(exc) from exc
     except Forbidden as exc:

@@ -18,6 +18,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.channels.erasure import erase_if_requested, erase_tracker
 from bot.privacy import erasure
+from bot.privacy.sent_log import SentLog
 
 DOMAIN = Domain.empty()
 
@@ -87,7 +88,9 @@ def test_the_hook_erases_only_when_asked_and_keeps_the_request_on_failure(databa
     from tests.bot.privacy.test_erasure import PERSON, world
 
     engine, inbox, book, case_store = world(database)
-    runtime = Runtime(engine=engine, cases=case_store, addresses=book, inbox=inbox)
+    runtime = Runtime(
+        engine=engine, cases=case_store, addresses=book, inbox=inbox, sent=SentLog(engine)
+    )
     store = sql_store(tmp_path)
     save(store, PERSON)
     app = SimpleNamespace(ctx=SimpleNamespace(agent=SimpleNamespace(tracker_store=store)))

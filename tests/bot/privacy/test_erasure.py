@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from bot.cases import CaseStore
 from bot.cases.tables import case_messages, cases
 from bot.privacy import erasure
+from bot.privacy.sent_log import SentLog
 from bot.storage.tables import address_table, inbox_table
 from tests.bot.storage.helpers import accept, stores
 
@@ -71,7 +72,9 @@ def test_every_trace_of_the_person_goes_and_nobody_elses(database):
     waiting = accept(inbox, "k3", sender=PERSON)
     inbox.release(waiting, 1, delay=0)  # arrived since, not yet answered: pending
     accept(inbox, "k4", sender=OTHER)
-    erasure.erase_stores(PERSON, cases=case_store, addresses=book, inbox=inbox)
+    erasure.erase_stores(
+        PERSON, cases=case_store, addresses=book, inbox=inbox, sent=SentLog(engine)
+    )
 
     assert rows(engine, address_table, address_table.c.sender_id, PERSON) == []
     assert rows(engine, cases, cases.c.conversation_id, PERSON) == []  # link cut
@@ -100,6 +103,10 @@ def test_every_trace_of_the_person_goes_and_nobody_elses(database):
 
 def test_erasing_twice_is_harmless(database):
     engine, inbox, book, case_store = world(database)
-    erasure.erase_stores(PERSON, cases=case_store, addresses=book, inbox=inbox)
-    erasure.erase_stores(PERSON, cases=case_store, addresses=book, inbox=inbox)
+    erasure.erase_stores(
+        PERSON, cases=case_store, addresses=book, inbox=inbox, sent=SentLog(engine)
+    )
+    erasure.erase_stores(
+        PERSON, cases=case_store, addresses=book, inbox=inbox, sent=SentLog(engine)
+    )
     assert case_store.active_case(PERSON) is None
