@@ -1,4 +1,7 @@
-"""``python -m bot.privacy purge [--now 2026-12-01T00:00:00Z]``: one retention run, counts out.
+"""``python -m bot.privacy purge [--now ISO]`` and ``python -m bot.privacy forget PSEUDONYM``.
+
+``purge`` is one retention run (counts out); ``forget`` is the operator-side erasure, the same
+as the person's own "delete my data": Lentera's stores and the SQL tracker store.
 
 Exit 0 on success, 2 on bad arguments, 1 on any other failure (one line on stderr).
 """
@@ -11,15 +14,42 @@ import sys
 import time
 from collections.abc import Sequence
 
+import sqlalchemy as sa
+
 from bot.cases import CaseStore
-from bot.privacy.retention import Retention, purge, tracker_engine_from_env
+from bot.privacy.erasure import done, erase_stores
+from bot.privacy.retention import (
+    Retention,
+    erase_tracker_events,
+    purge,
+    tracker_engine_from_env,
+)
+from bot.privacy.sent_log import SentLog
 from bot.security.encryption import Cipher
 from bot.settings import load_console_settings
+from bot.storage.address_book import AddressBook
 from bot.storage.engine import create_engine
+from bot.storage.inbox import Inbox
 
 
 def _when(text: str) -> float:
     return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+def forget_everywhere(
+    pseudonym: str, engine: sa.engine.Engine, cipher: Cipher, tracker: sa.engine.Engine
+) -> int:
+    """Erase one person from every store; the number of tracker events deleted."""
+    erase_stores(
+        pseudonym,
+        cases=CaseStore(engine, cipher),
+        addresses=AddressBook(engine, cipher),
+        inbox=Inbox(engine, cipher),
+        sent=SentLog(engine),
+    )
+    erased = erase_tracker_events(tracker, pseudonym)
+    done(engine, pseudonym)
+    return erased
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -28,6 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("purge", help="erase what is past its retention")
     run.add_argument("--now", type=_when, default=None, help="ISO time to purge as of")
+    forget = commands.add_parser("forget", help="erase one person, as on their own request")
+    forget.add_argument("pseudonym", help="the sender id shown in Rasa (never a phone number)")
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
@@ -35,7 +67,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_console_settings()
         engine = create_engine(settings.database_url)
-        store = CaseStore(engine, Cipher(settings.encryption_keys))
+        cipher = Cipher(settings.encryption_keys)
+        store = CaseStore(engine, cipher)
+        if args.command == "forget":
+            events = forget_everywhere(args.pseudonym, engine, cipher, tracker_engine_from_env())
+            print(f"erased; tracker events {events}")
+            return 0
         done = purge(
             store, engine, tracker_engine_from_env(), Retention.from_env(), args.now or time.time()
         )

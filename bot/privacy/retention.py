@@ -89,6 +89,16 @@ def purge_conversations(
     return len(senders), erased
 
 
+def erase_tracker_events(tracker_engine: sa.engine.Engine, sender_id: str) -> int:
+    """Delete one sender's events from the SQL tracker store; how many."""
+    with tracker_engine.connect() as conn:
+        if not sa.inspect(conn).has_table("events"):
+            return 0
+    events = sa.table("events", sa.column("sender_id"))
+    with tracker_engine.begin() as conn:
+        return int(conn.execute(sa.delete(events).where(events.c.sender_id == sender_id)).rowcount)
+
+
 def open_conversations(store_engine: sa.engine.Engine) -> set[str]:
     """Conversation ids with a waiting or claimed case."""
     with store_engine.connect() as conn:

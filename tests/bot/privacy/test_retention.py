@@ -150,3 +150,54 @@ def test_the_command_prints_counts_and_refuses_bad_arguments(tmp_path):
         timeout=120,
     )
     assert bad.returncode == 2
+
+
+def test_forget_erases_one_person_from_every_store(tmp_path):
+    from bot.storage.tables import address_table
+
+    root = __import__("pathlib").Path(__file__).resolve().parents[3]
+    key = Fernet.generate_key().decode()
+    db, tracker_db = tmp_path / "lentera.db", tmp_path / "tracker.db"
+    engine = create_engine(f"sqlite:///{db}")
+    store = CaseStore(engine, Cipher([key]))
+    store.create_organisation("Lentera", (), default=True)
+    open_case(store, "tg_person", NOW)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.insert(address_table).values(
+                sender_id="tg_person",
+                channel="telegram",
+                address=Cipher([key]).encrypt("5"),
+                updated_at=NOW,
+            )
+        )
+    tracker = sa.create_engine(f"sqlite:///{tracker_db}", future=True)
+    with tracker.begin() as conn:
+        conn.execute(
+            sa.text(
+                "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, "
+                "type_name TEXT, timestamp FLOAT, data TEXT)"
+            )
+        )
+    events(tracker, "tg_person", NOW, NOW)
+    events(tracker, "tg_other", NOW)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(root),
+        "LENTERA_DATABASE_URL": f"sqlite:///{db}",
+        "LENTERA_TRACKER_STORE_URL": f"sqlite:///{tracker_db}",
+        "LENTERA_ENCRYPTION_KEYS": key,
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.privacy", "forget", "tg_person"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "tracker events 2" in result.stdout
+    assert senders(tracker) == {"tg_other"}
+    assert store.active_case("tg_person") is None
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(address_table)).first() is None
