@@ -13,16 +13,17 @@ import os
 from rasa_sdk.endpoint import run
 
 from actions.contacts import directory
+from bot.settings import DEFAULT_ACTIONS_PORT
 from knowledge_base.search import get_engine
-
-DEFAULT_PORT = 5055
 
 
 def main(argv: list[str] | None = None) -> None:
     """Warm up the search, then serve the actions."""
     parser = argparse.ArgumentParser(prog="python -m actions")
     parser.add_argument(
-        "--port", type=int, default=int(os.environ.get("LENTERA_ACTIONS_PORT", DEFAULT_PORT))
+        "--port",
+        type=int,
+        default=int(os.environ.get("LENTERA_ACTIONS_PORT", DEFAULT_ACTIONS_PORT)),
     )
     args = parser.parse_args(argv)
     logging.basicConfig(

@@ -18,11 +18,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.settings import DEFAULT_RASA_PORT
 from devtools.fake_telegram import DemoTelegram
 from devtools.fake_whatsapp import PHONE_NUMBER_ID, DemoWhatsApp
 from devtools.stack import RasaStack, running_stack
 
-DEFAULT_RASA_URL = "http://127.0.0.1:5005"
+DEFAULT_RASA_URL = f"http://127.0.0.1:{DEFAULT_RASA_PORT}"
 
 
 @dataclass(frozen=True)

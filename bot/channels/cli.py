@@ -26,7 +26,7 @@ import httpx
 from telegram import Bot
 from telegram.error import TelegramError
 
-from bot.settings import SettingsError, TelegramSettings, load_settings
+from bot.settings import DEFAULT_RASA_PORT, SettingsError, TelegramSettings, load_settings
 
 logger = logging.getLogger(__name__)
 
@@ -146,7 +146,7 @@ def _parser() -> argparse.ArgumentParser:
     delete.add_argument("--drop-pending-updates", action="store_true")
     commands.add_parser("webhook-info", help="show the webhook status (no secrets)")
     polling = commands.add_parser("poll", help="long polling for a machine without public URL")
-    polling.add_argument("--rasa-url", default="http://127.0.0.1:5005")
+    polling.add_argument("--rasa-url", default=f"http://127.0.0.1:{DEFAULT_RASA_PORT}")
     polling.add_argument("--timeout", type=int, default=30)
     return parser
 

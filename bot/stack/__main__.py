@@ -8,14 +8,14 @@ import os
 import subprocess
 import sys
 
-from bot.settings import load_console_settings
+from bot.settings import DEFAULT_ACTIONS_PORT, DEFAULT_RASA_PORT, load_console_settings
 from bot.stack.endpoints import write_endpoints
 from bot.stack.model import ensure_model
 from bot.stack.paths import BIN, ROOT, VAR
 from bot.stack.secrets import local_secrets
 
-RASA_PORT = int(os.environ.get("LENTERA_RASA_PORT", "5005"))
-ACTIONS_PORT = int(os.environ.get("LENTERA_ACTIONS_PORT", "5055"))
+RASA_PORT = int(os.environ.get("LENTERA_RASA_PORT", DEFAULT_RASA_PORT))
+ACTIONS_PORT = int(os.environ.get("LENTERA_ACTIONS_PORT", DEFAULT_ACTIONS_PORT))
 
 
 def _stack_env() -> dict[str, str]:
