@@ -35,19 +35,6 @@ COVERED_ELSEWHERE = {
 
 # Folders other changes are working on: their owners add the mirrors (then drop the line).
 TODO = {
-    # TODO(owner of bot/cases): mirrors; covered for now by tests/bot/cases/test_store.py.
-    "bot/cases/journal.py": "bot/cases",
-    "bot/cases/models.py": "bot/cases",
-    "bot/cases/organisations.py": "bot/cases",
-    "bot/cases/tables.py": "bot/cases",
-    # TODO(owner of bot/channels): mirrors; covered for now by the channel tests
-    # (telegram/, whatsapp/, test_handoff.py, test_channels_e2e.py, test_guard.py).
-    "bot/channels/common.py": "bot/channels",
-    "bot/channels/rasa_bridge.py": "bot/channels",
-    "bot/channels/rest.py": "bot/channels",
-    "bot/channels/stores.py": "bot/channels",
-    "bot/channels/telegram/replies.py": "bot/channels",
-    "bot/channels/whatsapp/replies.py": "bot/channels",
     # TODO(owner of bot/storage): Alembic's env script, run by every migration in
     # tests/bot/storage/test_migrate.py.
     "bot/storage/migrations/env.py": "bot/storage",

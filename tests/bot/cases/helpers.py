@@ -1,12 +1,16 @@
-"""Builders for the case store tests: a controlled clock and a plausible case."""
+"""Builders for the case store tests: a controlled clock, a plausible case, a raw dump."""
 
 from __future__ import annotations
 
 import itertools
+import json
 from typing import Any
+
+import sqlalchemy as sa
 
 from bot.cases.models import Case
 from bot.cases.store import CaseStore
+from bot.storage.tables import metadata
 
 
 class Clock:
@@ -45,3 +49,17 @@ def open_case(store: CaseStore, **overrides: Any) -> Case:
     }
     values.update(overrides)
     return store.open_case(**values)
+
+
+SECRET = "majikan menahan paspor saya"
+
+
+def dump(engine: Any, *tables: str) -> str:
+    """Every row of ``tables`` as stored (raw, not decrypted)."""
+    with engine.connect() as conn:
+        return json.dumps(
+            [
+                [list(map(str, row)) for row in conn.execute(sa.select(metadata.tables[t]))]
+                for t in tables
+            ]
+        )
