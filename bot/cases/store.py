@@ -270,6 +270,34 @@ class CaseStore:
 
     # -- transcript ------------------------------------------------------------------------
 
+    def _queue_message(
+        self,
+        conn: Connection,
+        row: Row[Any],
+        author: str,
+        body: str,
+        *,
+        now: float,
+        client_token: str,
+        staff_id: int | None = None,
+    ) -> int:
+        """Store a message for the person in the transcript and queue it in the outbox."""
+        message_id = self._insert_message(
+            conn, int(row.id), author, body, at=now, staff_id=staff_id, delivery_status=QUEUED
+        )
+        enqueue(
+            conn,
+            self._cipher,
+            case_id=int(row.id),
+            message_id=message_id,
+            conversation_id=row.conversation_id,
+            channel=row.channel,
+            body=body,
+            now=now,
+            client_token=client_token,
+        )
+        return message_id
+
     def _insert_message(
         self,
         conn: Connection,
@@ -496,20 +524,7 @@ class CaseStore:
                 .values(status=CLOSED, closed_at=now, closed_reason="returned")
             )
             body = text(RETURNED_TEXT_KEY, row.language)
-            message_id = self._insert_message(
-                conn, case_id, "assistant", body, at=now, delivery_status=QUEUED
-            )
-            enqueue(
-                conn,
-                self._cipher,
-                case_id=case_id,
-                message_id=message_id,
-                conversation_id=row.conversation_id,
-                channel=row.channel,
-                body=body,
-                now=now,
-                client_token=RETURN_TOKEN,
-            )
+            self._queue_message(conn, row, "assistant", body, now=now, client_token=RETURN_TOKEN)
             return "closed"
 
         return self._transition(case_id, staff_id, "return_to_assistant", change)
@@ -687,25 +702,8 @@ class CaseStore:
             if refusal is not None:
                 self._audit(conn, staff_actor(staff_id), "reply", row, now, outcome="denied")
             else:
-                message_id = self._insert_message(
-                    conn,
-                    case_id,
-                    "caseworker",
-                    clean,
-                    at=now,
-                    staff_id=staff_id,
-                    delivery_status=QUEUED,
-                )
-                enqueue(
-                    conn,
-                    self._cipher,
-                    case_id=case_id,
-                    message_id=message_id,
-                    conversation_id=row.conversation_id,
-                    channel=row.channel,
-                    body=clean,
-                    now=now,
-                    client_token=token,
+                message_id = self._queue_message(
+                    conn, row, "caseworker", clean, now=now, client_token=token, staff_id=staff_id
                 )
                 conn.execute(
                     sa.update(cases)

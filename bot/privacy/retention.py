@@ -66,6 +66,16 @@ class Purged:
     events: int
 
 
+# Rasa's SQLTrackerStore table, as far as retention needs it.
+TRACKER_EVENTS = sa.table("events", sa.column("sender_id"), sa.column("timestamp"))
+
+
+def _has_events(tracker_engine: sa.engine.Engine) -> bool:
+    """False for a tracker store that has stored nothing yet (no ``events`` table)."""
+    with tracker_engine.connect() as conn:
+        return bool(sa.inspect(conn).has_table(TRACKER_EVENTS.name))
+
+
 def purge_conversations(
     tracker_engine: sa.engine.Engine, keep: set[str], before: float
 ) -> tuple[int, int]:
@@ -74,10 +84,9 @@ def purge_conversations(
     Returns (conversations, events) erased. A tracker store without an ``events`` table
     (nothing stored yet) erases nothing.
     """
-    with tracker_engine.connect() as conn:
-        if not sa.inspect(conn).has_table("events"):
-            return 0, 0
-    events = sa.table("events", sa.column("sender_id"), sa.column("timestamp"))
+    if not _has_events(tracker_engine):
+        return 0, 0
+    events = TRACKER_EVENTS
     last = sa.func.max(events.c.timestamp)
     silent = sa.select(events.c.sender_id).group_by(events.c.sender_id).having(last < before)
     with tracker_engine.begin() as conn:
@@ -91,10 +100,9 @@ def purge_conversations(
 
 def erase_tracker_events(tracker_engine: sa.engine.Engine, sender_id: str) -> int:
     """Delete one sender's events from the SQL tracker store; how many."""
-    with tracker_engine.connect() as conn:
-        if not sa.inspect(conn).has_table("events"):
-            return 0
-    events = sa.table("events", sa.column("sender_id"))
+    if not _has_events(tracker_engine):
+        return 0
+    events = TRACKER_EVENTS
     with tracker_engine.begin() as conn:
         return int(conn.execute(sa.delete(events).where(events.c.sender_id == sender_id)).rowcount)
 
