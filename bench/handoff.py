@@ -26,8 +26,6 @@ import json
 import os
 import re
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -39,16 +37,15 @@ import httpx
 
 from bot.cases.store import CaseStore
 from bot.security.encryption import Cipher
-from bot.stack.paths import ROOT, VAR
+from bot.stack.paths import VAR
 from bot.storage.engine import create_engine
+from devtools.console import REF, ConsoleClient, running_console
 from devtools.fake_telegram import FakeTelegram, message_update
-from devtools.stack import RasaStack, free_port, running_stack
+from devtools.stack import RasaStack, running_stack
 
 TG_SECRET = "bench_handoff_secret"
 ORGANISATION = "Serikat Pendamping Migran"
 CASEWORKER = ("caseworker@lentera.test", "a long caseworker passphrase 42")
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-REF = re.compile(r'href="/cases/([A-Za-z0-9_-]{6,})"')
 WAITING = re.compile(r'data-waiting="(\d+)"')
 POLL = 0.05
 # The conversation of tests/test_handoff_e2e.py: a story, the request, the consent.
@@ -84,42 +81,12 @@ def wait_for(check: Callable[[], Any], what: str, timeout: float = 30.0) -> Any:
     raise RuntimeError(f"timed out waiting for {what}")
 
 
-class Console:
-    """The caseworker's browser: the console over HTTP with its cookie and CSRF token."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self.http = httpx.Client(base_url=url, timeout=30, follow_redirects=False)
-        self.csrf = ""
-
-    def login(self, email: str, password: str) -> None:
-        form = self.http.get("/login")
-        self.csrf = _csrf(form.text)
-        done = self.http.post(
-            "/login", data={"email": email, "password": password, "csrf_token": self.csrf}
-        )
-        if done.status_code != 303:
-            raise RuntimeError(f"login failed: {done.status_code}")
-        self.page("/cases")
-
-    def page(self, path: str) -> str:
-        """GET a page, keep its CSRF token."""
-        reply = self.http.get(path)
-        if reply.status_code != 200:
-            raise RuntimeError(f"GET {path}: {reply.status_code}")
-        found = CSRF.search(reply.text)
-        if found:
-            self.csrf = found.group(1)
-        return reply.text
-
-    def post(self, path: str, **fields: str) -> httpx.Response:
-        reply = self.http.post(path, data={**fields, "csrf_token": self.csrf})
-        if reply.status_code not in (200, 303):
-            raise RuntimeError(f"POST {path}: {reply.status_code}")
-        return reply
-
-    def refs(self) -> set[str]:
-        return set(REF.findall(self.page("/cases")))
+def submit(console: ConsoleClient, path: str, **fields: str) -> httpx.Response:
+    """A console form the bench needs to succeed (raises on a refusal)."""
+    reply = console.post(path, **fields)
+    if reply.status_code not in (200, 303):
+        raise RuntimeError(f"POST {path}: {reply.status_code}")
+    return reply
 
 
 class EventWatcher(threading.Thread):
@@ -128,7 +95,7 @@ class EventWatcher(threading.Thread):
     ``records`` holds ``(event arrival, fragment fetched, refs in the fragment)``.
     """
 
-    def __init__(self, console: Console) -> None:
+    def __init__(self, console: ConsoleClient) -> None:
         super().__init__(name="sse", daemon=True)
         self.http = httpx.Client(
             base_url=console.url,
@@ -186,13 +153,6 @@ class EventWatcher(threading.Thread):
         self.http.close()
 
 
-def _csrf(html: str) -> str:
-    found = CSRF.search(html)
-    if not found:
-        raise RuntimeError("no CSRF token on the page")
-    return found.group(1)
-
-
 class Worker:
     """A migrant worker on the fake Telegram."""
 
@@ -236,51 +196,9 @@ class Worker:
         return self.received()[before:]
 
 
-def start_console(stack: RasaStack, workdir: Path) -> tuple[subprocess.Popen[bytes], Console]:
-    """Create the organisation and a caseworker, serve the console, log in."""
-    store = CaseStore(
-        create_engine(stack.env["LENTERA_DATABASE_URL"]),
-        Cipher(tuple(stack.env["LENTERA_ENCRYPTION_KEYS"].split(","))),
-    )
-    store.create_organisation(ORGANISATION, (), default=True)
-    env = {**stack.env, "PYTHONPATH": str(ROOT)}
-    created = subprocess.run(
-        [sys.executable, "-m", "bot.console", "user", "create", CASEWORKER[0]]
-        + ["--org", ORGANISATION, "--role", "caseworker", "--password-stdin"],
-        input=CASEWORKER[1] + "\n",
-        text=True,
-        capture_output=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-    )
-    if created.returncode:
-        raise RuntimeError(created.stderr)
-    port = free_port()
-    with (workdir / "console.log").open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot.console", "serve", "--port", str(port)],
-            env=env,
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    console = Console(f"http://127.0.0.1:{port}")
-
-    def healthy() -> bool:
-        try:
-            return httpx.get(f"{console.url}/health", timeout=2).status_code == 200
-        except httpx.HTTPError:
-            return False
-
-    wait_for(healthy, "the console", 60)
-    console.login(*CASEWORKER)
-    return process, console
-
-
 def one_handoff(
     worker: Worker,
-    console: Console,
+    console: ConsoleClient,
     watcher: EventWatcher,
     expected: list[int | None],
     index: int,
@@ -306,11 +224,11 @@ def one_handoff(
     wait_for(lambda: message in console.page(f"/cases/{ref}"), "the message on the case page")
     on_page = time.time() - sent_at
 
-    console.post(f"/cases/{ref}/claim")
+    submit(console, f"/cases/{ref}/claim")
     console.page(f"/cases/{ref}")
     reply = f"Halo, saya Rina dari tim pendamping, pesan {index}. Apakah Anda aman?"
     posted_at = time.time()
-    console.post(f"/cases/{ref}/reply", text=reply, client_token=f"bench-{index}")
+    submit(console, f"/cases/{ref}/reply", text=reply, client_token=f"bench-{index}")
     posted = time.time() - posted_at
     arrived = wait_for(lambda: worker.arrivals(reply), "the reply at Telegram")
     time.sleep(0.3)
@@ -329,7 +247,7 @@ def one_handoff(
 
 
 def handoffs(
-    stack: RasaStack, telegram: FakeTelegram, console: Console, count: int
+    stack: RasaStack, telegram: FakeTelegram, console: ConsoleClient, count: int
 ) -> dict[str, Any]:
     """``count`` handoffs (after one warm-up): consent, a message, a reply, each timed."""
     watcher = EventWatcher(console)
@@ -380,7 +298,7 @@ def fill(stack: RasaStack, cases: int) -> float:
     return time.time() - started
 
 
-def queue_renders(console: Console, renders: int) -> dict[str, Any]:
+def queue_renders(console: ConsoleClient, renders: int) -> dict[str, Any]:
     """Time ``GET /cases`` (the whole page) ``renders`` times, after two warm-up requests."""
     times: list[float] = []
     shown: list[int] = []
@@ -468,20 +386,18 @@ def main() -> None:
         with (
             tempfile.TemporaryDirectory() as tmp,
             running_stack(Path(tmp), telegram.channel_env(TG_SECRET)) as stack,
+            running_console(
+                stack, Path(tmp), organisation=ORGANISATION, caseworker=CASEWORKER
+            ) as console,
         ):
-            process, console = start_console(stack, Path(tmp))
-            try:
-                results["model"] = stack.model.name
-                results["handoffs"] = handoffs(stack, telegram, console, args.handoffs)
-                existing = len(console.refs())
-                results["cases_opened"] = max(0, args.cases - existing)
-                results["fill_seconds"] = fill(stack, results["cases_opened"])
-                results["cases_in_organisation"] = existing + results["cases_opened"]
-                results["queue"] = queue_renders(console, args.renders)
-                results["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
-            finally:
-                process.terminate()
-                process.wait(20)
+            results["model"] = stack.model.name
+            results["handoffs"] = handoffs(stack, telegram, console, args.handoffs)
+            existing = len(console.refs())
+            results["cases_opened"] = max(0, args.cases - existing)
+            results["fill_seconds"] = fill(stack, results["cases_opened"])
+            results["cases_in_organisation"] = existing + results["cases_opened"]
+            results["queue"] = queue_renders(console, args.renders)
+            results["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     finally:
         telegram.stop()
     out = Path(args.out)

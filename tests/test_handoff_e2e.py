@@ -11,8 +11,6 @@ right chat exactly once, and "return to assistant" gives the person the bot back
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,14 +19,13 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from bot.cases.store import CaseStore
-from bot.security.encryption import Cipher
 from bot.storage.engine import create_engine
 from bot.storage.tables import address_table, inbox_table
+from devtools.console import ConsoleClient, running_console
 from devtools.conversations import sender_id, wait_quiet, whatsapp_delivered
 from devtools.fake_telegram import FakeTelegram, message_update
 from devtools.fake_whatsapp import FakeWhatsApp, encode, sign, text_notification
-from devtools.stack import ROOT, RasaStack, free_port, running_stack
+from devtools.stack import RasaStack, running_stack
 
 pytestmark = pytest.mark.stack
 
@@ -36,39 +33,6 @@ TG_SECRET = "handoff_webhook_secret"
 WA_SECRET = "handoff_app_secret"
 ORGANISATION = "Serikat Pendamping Migran"
 CASEWORKER = ("caseworker@lentera.test", "a long caseworker passphrase 42")
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-class Console:
-    """The caseworker's side: the console over HTTP, with its cookie and CSRF token."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self.http = httpx.Client(base_url=url, timeout=15, follow_redirects=False)
-        self.csrf = ""
-
-    def login(self, email: str, password: str) -> None:
-        form = self.http.get("/login")
-        self.csrf = CSRF.search(form.text).group(1)  # type: ignore[union-attr]
-        done = self.http.post(
-            "/login", data={"email": email, "password": password, "csrf_token": self.csrf}
-        )
-        assert done.status_code == 303, done.text[:300]
-        self.refresh_csrf("/cases")
-
-    def refresh_csrf(self, path: str) -> str:
-        page = self.http.get(path)
-        assert page.status_code == 200, page.status_code
-        found = CSRF.search(page.text)
-        if found:
-            self.csrf = found.group(1)
-        return page.text
-
-    def post(self, path: str, **fields: str) -> httpx.Response:
-        return self.http.post(path, data={**fields, "csrf_token": self.csrf})
-
-    def case_refs(self) -> list[str]:
-        return re.findall(r'href="/cases/([A-Za-z0-9_-]{6,})"', self.refresh_csrf("/cases"))
 
 
 def wait_until(check: Callable[[], object], timeout: float = 20.0, what: str = "") -> object:
@@ -84,66 +48,22 @@ def wait_until(check: Callable[[], object], timeout: float = 20.0, what: str = "
 @pytest.fixture(scope="module")
 def stack(
     tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[tuple[RasaStack, FakeTelegram, FakeWhatsApp, Console]]:
+) -> Iterator[tuple[RasaStack, FakeTelegram, FakeWhatsApp, ConsoleClient]]:
     telegram = FakeTelegram(token="123456:HANDOFFTOKEN").start()
     whatsapp = FakeWhatsApp().start()
     workdir = tmp_path_factory.mktemp("handoff")
     env = {**telegram.channel_env(TG_SECRET), **whatsapp.channel_env(WA_SECRET)}
-    with running_stack(workdir, env) as rasa:
-        store = CaseStore(
-            create_engine(rasa.env["LENTERA_DATABASE_URL"]),
-            Cipher(tuple(rasa.env["LENTERA_ENCRYPTION_KEYS"].split(","))),
-        )
-        store.create_organisation(ORGANISATION, (), default=True)
-        console_env = {**rasa.env, "PYTHONPATH": str(ROOT)}
-        user = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "bot.console",
-                "user",
-                "create",
-                CASEWORKER[0],
-                "--org",
-                ORGANISATION,
-                "--role",
-                "caseworker",
-                "--password-stdin",
-            ],
-            input=CASEWORKER[1] + "\n",
-            text=True,
-            capture_output=True,
-            env=console_env,
-            cwd=ROOT,
-            timeout=60,
-        )
-        assert user.returncode == 0, user.stderr
-        port = free_port()
-        with Path(workdir / "console.log").open("w") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "bot.console", "serve", "--port", str(port)],
-                env=console_env,
-                cwd=ROOT,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-            console = Console(f"http://127.0.0.1:{port}")
-            try:
-                wait_until(lambda: _healthy(console.url), 30, "the console")
-                console.login(*CASEWORKER)
-                yield rasa, telegram, whatsapp, console
-            finally:
-                process.terminate()
-                process.wait(timeout=20)
-                telegram.stop()
-                whatsapp.stop()
-
-
-def _healthy(url: str) -> bool:
     try:
-        return httpx.get(f"{url}/health", timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
+        with (
+            running_stack(workdir, env) as rasa,
+            running_console(
+                rasa, workdir, organisation=ORGANISATION, caseworker=CASEWORKER
+            ) as console,
+        ):
+            yield rasa, telegram, whatsapp, console
+    finally:
+        telegram.stop()
+        whatsapp.stop()
 
 
 def tg_say(rasa: RasaStack, chat: int, text: str) -> None:
@@ -188,14 +108,14 @@ def test_worker_reaches_a_caseworker_and_gets_the_bot_back(stack) -> None:
     tg_say(rasa, chat, "sy mau ngomong sama petugas aja")
     consent = "\n".join(new_texts(telegram, chat, count))
     assert ORGANISATION in consent  # says with whom, and for how long
-    assert console.case_refs() == []  # no case before consent
+    assert console.refs() == set()  # no case before consent
 
     count = len(texts_to(telegram, chat))
     tg_say(rasa, chat, "iya boleh")
     opened = "\n".join(new_texts(telegram, chat, count))
     assert ORGANISATION in opened
-    [ref] = wait_until(console.case_refs, 5, "the case in the queue")  # type: ignore[misc]
-    page = console.refresh_csrf(f"/cases/{ref}")
+    [ref] = wait_until(console.refs, 5, "the case in the queue")  # type: ignore[misc]
+    page = console.page(f"/cases/{ref}")
     assert "majikan sy mukul sy kak" in page  # the transcript, the person's words
     assert "Apakah Anda aman" in page or "aman" in page  # the assistant's turns too
     assert str(chat) not in page  # never the chat id
@@ -203,13 +123,13 @@ def test_worker_reaches_a_caseworker_and_gets_the_bot_back(stack) -> None:
     # While the case waits, the person writes: it reaches the case, the bot stays silent.
     count = len(texts_to(telegram, chat))
     tg_say(rasa, chat, "kak sy takut, dia marah2 terus")
-    wait_until(lambda: "dia marah2 terus" in console.refresh_csrf(f"/cases/{ref}"), 5, "message")
+    wait_until(lambda: "dia marah2 terus" in console.page(f"/cases/{ref}"), 5, "message")
     time.sleep(2.0)
     assert texts_to(telegram, chat)[count:] == []
 
     # The caseworker claims and replies; the reply reaches this chat exactly once.
     assert console.post(f"/cases/{ref}/claim").status_code in (200, 303)
-    console.refresh_csrf(f"/cases/{ref}")
+    console.page(f"/cases/{ref}")
     reply = "Halo, saya Rina dari tim pendamping. Apakah Anda bisa bicara sekarang?"
     assert console.post(f"/cases/{ref}/reply", text=reply, client_token="t-1").status_code in (
         200,
@@ -224,11 +144,11 @@ def test_worker_reaches_a_caseworker_and_gets_the_bot_back(stack) -> None:
     tg_say(rasa, chat, "tolong dia mau bunuh sy sekarang")
     danger = "\n".join(new_texts(telegram, chat, count, timeout=10))
     assert "999" in danger  # Hong Kong's emergency number, from the directory
-    assert "urgent" in console.refresh_csrf(f"/cases/{ref}").lower()
+    assert "urgent" in console.page(f"/cases/{ref}").lower()
 
     # Return to the assistant: one short message, then the bot answers again.
     count = len(texts_to(telegram, chat))
-    console.refresh_csrf(f"/cases/{ref}")
+    console.page(f"/cases/{ref}")
     assert console.post(f"/cases/{ref}/return").status_code in (200, 303)
     back = new_texts(telegram, chat, count, timeout=10)
     assert len(back) == 1
@@ -240,7 +160,7 @@ def test_worker_reaches_a_caseworker_and_gets_the_bot_back(stack) -> None:
 def test_declining_consent_leaves_no_case_and_gives_contacts(stack) -> None:
     rasa, _telegram, whatsapp, console = stack
     wa_id = f"62813{int(time.time() * 1000) % 100_000_000:08d}"
-    before = set(console.case_refs())
+    before = console.refs()
     wa_say(rasa, wa_id, "can I talk to a real person please")
     wait_quiet(lambda: len(whatsapp_texts(whatsapp, wa_id)), quiet=2.0, timeout=20)
     assert ORGANISATION in "\n".join(whatsapp_texts(whatsapp, wa_id))
@@ -250,8 +170,8 @@ def test_declining_consent_leaves_no_case_and_gives_contacts(stack) -> None:
     wait_quiet(lambda: len(whatsapp_texts(whatsapp, wa_id)), quiet=2.0, timeout=20)
     answer = "\n".join(whatsapp_texts(whatsapp, wa_id)[count:])
     assert re.search(r"\d{3}", answer)  # a number to call instead
-    assert set(console.case_refs()) == before
-    assert sender_id(rasa.env, "whatsapp", wa_id) not in console.refresh_csrf("/cases")
+    assert console.refs() == before
+    assert sender_id(rasa.env, "whatsapp", wa_id) not in console.page("/cases")
 
 
 def whatsapp_texts(whatsapp: FakeWhatsApp, wa_id: str) -> list[str]:

@@ -29,6 +29,8 @@ COVERED_ELSEWHERE = {
     # Starts the trained model with the action server: the `rasa_stack` fixture of
     # tests/conftest.py, used by the end-to-end tests (it needs a trained model).
     "devtools/stack.py": "tests/test_assistant_e2e.py",
+    # Serves the console beside the trained stack: the handoff end-to-end test uses it.
+    "devtools/console.py": "tests/test_handoff_e2e.py",
     # One table; every erasure test reads and writes it.
     "bot/privacy/tables.py": "tests/bot/privacy/test_erasure.py",
 }
