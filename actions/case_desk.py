@@ -20,6 +20,7 @@ from actions.state import State
 from bot.cases.models import CaseError, OfficeHours
 from bot.cases.store import CaseStore
 from bot.privacy import erasure
+from bot.privacy.consent import Consents
 from bot.privacy.retention import Retention
 from bot.security.encryption import Cipher
 from bot.settings import load_settings
@@ -54,10 +55,7 @@ def case_store() -> CaseStore | None:
 
 def retention_days() -> int:
     """How long a closed case's messages are kept (told to the person when asking consent)."""
-    try:
-        return int(Retention.from_env().case_days)
-    except ValueError:
-        return int(Retention().case_days)
+    return int(Retention.told().case_days)
 
 
 def request_erasure(sender_id: str) -> bool:
@@ -69,6 +67,19 @@ def request_erasure(sender_id: str) -> bool:
         erasure.request_erasure(found[0], sender_id, time.time())
     except (SQLAlchemyError, OSError) as exc:
         logger.error("Erasure request not recorded (%s)", type(exc).__name__)
+        return False
+    return True
+
+
+def record_storage_consent(sender_id: str, agreed: bool) -> bool:
+    """Record the person's answer to the storage notice, with its time and version."""
+    try:
+        found = lentera_database()
+        if found is None:
+            return False
+        Consents(found[0]).record(sender_id, agreed, time.time())
+    except (SQLAlchemyError, OSError) as exc:
+        logger.error("Storage consent not recorded (%s)", type(exc).__name__)
         return False
     return True
 

@@ -8,7 +8,9 @@ every turn gets a reply (never silence, never a loop) and can be tested without 
 - anything volunteered (place, safety, writing for a relative) is taken from any message and
   never asked again; a question is asked at most twice, then the assistant goes on with what
   it knows;
-- danger comes first, with local emergency numbers or the national hotlines.
+- danger comes first, with local emergency numbers or the national hotlines;
+- the first contact says what is kept and asks (the storage notice); until the person agrees
+  no words are kept (bot/storage/tracker_store.py), and help is the same either way.
 """
 
 from __future__ import annotations
@@ -38,10 +40,12 @@ from actions.understanding import (
     is_long,
     names_home_place_of_others,
     safety_answer,
+    storage_answer,
     writes_for_relative,
 )
 from bot.languages import LANGUAGES
 from bot.places import places
+from bot.privacy.retention import Retention
 from bot.texts import buttons, raw, text
 from knowledge_base.directory import Directory, Entry, emergency_contacts
 from knowledge_base.render import render_entry
@@ -100,6 +104,7 @@ class Reply:
         self.lang = lang
         self.desk = desk
         self.messages: list[dict[str, Any]] = []
+        self.urgent = False  # emergency numbers are in this turn: nothing else comes first
 
     def add(self, body: str, button_list: list[dict[str, str]] | None = None) -> None:
         """Add a message; a repeat, or a contact already shown in this turn, is dropped."""
@@ -203,6 +208,7 @@ def emergency(state: State, reply: Reply, directory: Directory) -> None:
     """Emergency numbers at once; the place is asked only afterwards."""
     for body in emergency_reply(directory, state.country, state.city, reply.lang):
         reply.add(body)
+    reply.urgent = True
     state.emergency_given = True
     state.is_safe_now = False  # in danger: never asked "are you safe?" afterwards
     state.problem = state.problem or "emergency"
@@ -396,7 +402,42 @@ def respond(
     handle(state, reply, message, directory)
     if not reply.messages:
         reply.say("menu_prompt")
+    tell_storage(state, reply)
     return reply.final()
+
+
+def storage_decision(state: State, reply: Reply, agreed: bool) -> None:
+    """The person answered the storage notice (or changed their mind)."""
+    state.privacy_told = True
+    withdrawn = state.storage_consent is True and not agreed
+    state.storage_consent = agreed
+    # A withdrawal erases the words already kept: the tracker store does it on this change.
+    if agreed:
+        reply.say("storage_kept")
+    else:
+        reply.say("storage_withdrawn" if withdrawn else "storage_not_kept")
+
+
+def tell_storage(state: State, reply: Reply) -> None:
+    """The storage notice once, at the end of the first turn that has room for it.
+
+    Never in a turn with emergency numbers (they come alone), never after "delete my data"
+    (the conversation is about to be erased); the notice then waits for the next turn.
+    """
+    if state.privacy_told or reply.urgent or state.pending == "deleted":
+        return
+    if len(reply.messages) >= MAX_MESSAGES:
+        return
+    days = str(int(Retention.told().conversation_days))
+    body = text("storage_notice", reply.lang).format(days=days)
+    state.privacy_told = True
+    if state.pending is not None:
+        # Another question is open: the notice goes before it (people answer the last
+        # message), without yes/no buttons (they would answer that question).
+        reply.messages.insert(len(reply.messages) - 1, {"text": body, "buttons": []})
+        return
+    reply.add(body, buttons("storage_notice", reply.lang))
+    state.pending = "storage"  # a bare "ya" / "tidak" answers it
 
 
 def handle(state: State, reply: Reply, message: Message, directory: Directory) -> None:
@@ -420,6 +461,16 @@ def handle(state: State, reply: Reply, message: Message, directory: Directory) -
         state.problem = state.problem or new
         emergency(state, reply, directory)
         return
+    said = None if message.is_button else storage_answer(message.text)
+    if said is None and pending == "storage" and intent in ("affirm", "deny"):
+        said = intent == "affirm" if message.words <= SHORT_ANSWER else None
+    if said is not None:
+        storage_decision(state, reply, said)
+        if intent in PROBLEM_OF_INTENT or intent in TOPIC_OF_INTENT:
+            pending = None  # "jangan simpan ya, gaji sy blm dibayar": the request follows
+        else:
+            resume(state, reply, directory, pending)
+            return
     if pending == "consent" and intent in ("affirm", "deny"):
         consent_answer(state, reply, directory, intent == "affirm")
         return

@@ -25,9 +25,12 @@ class State:
     problem: str | None = None
     is_safe_now: bool | None = None
     consent_share: bool | None = None
+    # The answer to the storage notice (None: not given; the words are not kept until True).
+    storage_consent: bool | None = None
+    privacy_told: bool = False  # the storage notice was shown
     handoff_active: bool = False
     # What the assistant is waiting for: "safety", "place", "emergency_place" (the local
-    # emergency numbers follow), "delete", or None.
+    # emergency numbers follow), "delete", "consent", "storage" (the notice), or None.
     pending: str | None = None
     asked: dict[str, int] = field(default_factory=dict)
     # The referral topic and entries shown last (for "more" and follow-up questions).

@@ -12,7 +12,7 @@ from rasa_sdk.events import AllSlotsReset, EventType, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.case_desk import desk_for, request_erasure
+from actions.case_desk import desk_for, record_storage_consent, request_erasure
 from actions.contacts import directory
 from actions.flow import respond
 from actions.guard import never_silent
@@ -37,6 +37,8 @@ class ActionTurn(Action):
         message_in = Message.from_parse(tracker.latest_message)
         for message in respond(state, message_in, directory(), desk_for(tracker)):
             dispatcher.utter_message(text=message["text"], buttons=message["buttons"] or None)
+        if state.storage_consent is not None and state.storage_consent != before.storage_consent:
+            record_storage_consent(tracker.sender_id, state.storage_consent)
         if state.pending == "deleted":
             # The Rasa process erases every store once this reply is out (bot/privacy).
             request_erasure(tracker.sender_id)

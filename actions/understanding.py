@@ -33,6 +33,8 @@ def _cues() -> dict[str, Any]:
         "safe": compiled(raw["safe"]),
         "relative": compiled(raw["relative"]),
         "home_place_of_others": compiled(raw["home_place_of_others"]),
+        "storage_no": compiled(raw["storage_no"]),
+        "storage_yes": compiled(raw["storage_yes"]),
         "followup": {kind: compiled(p) for kind, p in raw["followup"].items()},
     }
 
@@ -52,6 +54,16 @@ def safety_answer(text: str) -> bool | None:
     if _any(_cues()["unsafe"], cleaned):
         return False
     if _any(_cues()["safe"], cleaned):
+        return True
+    return None
+
+
+def storage_answer(text: str) -> bool | None:
+    """True for "keep my chat", False for "do not keep it" (checked first), else None."""
+    cleaned = _clean(text)
+    if _any(_cues()["storage_no"], cleaned):
+        return False
+    if _any(_cues()["storage_yes"], cleaned):
         return True
     return None
 

@@ -55,6 +55,7 @@ async def erase_if_requested(app: Any, runtime: Runtime, sender_id: str) -> bool
         addresses=runtime.addresses,
         inbox=runtime.inbox,
         sent=runtime.sent,
+        consents=runtime.consents,
     )
     await asyncio.to_thread(erasure.done, runtime.engine, sender_id)
     logger.info("A conversation was erased at the person's request")

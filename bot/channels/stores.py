@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 
 from bot.cases.outbox import Outbox
 from bot.cases.store import CaseStore
+from bot.privacy.consent import Consents
 from bot.privacy.sent_log import SentLog
 from bot.security.encryption import Cipher
 from bot.security.pseudonyms import delivery_key, pseudonym
@@ -40,6 +41,7 @@ class Runtime:
         cases: The case store (is a caseworker handling this conversation?).
         outbox: Case messages waiting to be delivered.
         sent: Ids of the assistant's recent messages (the safe word deletes them).
+        consents: Answers to the storage notice.
     """
 
     settings: Settings
@@ -52,6 +54,7 @@ class Runtime:
     cases: CaseStore
     outbox: Outbox
     sent: SentLog
+    consents: Consents
 
     def pseudonym(self, channel: str, user_id: str | int) -> str:
         """Pseudonymous sender id of a platform user."""
@@ -95,6 +98,7 @@ def build_runtime(settings: Settings, *, channel: str, schema: str | None = None
                 cases=CaseStore(engine, cipher),
                 outbox=Outbox(engine, cipher),
                 sent=SentLog(engine),
+                consents=Consents(engine),
             )
             _runtimes[cache_key] = runtime
         return runtime

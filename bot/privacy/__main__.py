@@ -1,6 +1,7 @@
-"""``python -m bot.privacy purge [--now ISO]`` and ``python -m bot.privacy forget PSEUDONYM``.
+"""``python -m bot.privacy purge [--now ISO] | reencrypt | forget PSEUDONYM``.
 
-``purge`` is one retention run (counts out); ``forget`` is the operator-side erasure, the same
+``purge`` is one retention run (counts out); ``reencrypt`` moves every encrypted value to the
+newest key of ``LENTERA_ENCRYPTION_KEYS``; ``forget`` is the operator-side erasure, the same
 as the person's own "delete my data": Lentera's stores and the SQL tracker store.
 
 Exit 0 on success, 2 on bad arguments, 1 on any other failure (one line on stderr).
@@ -17,7 +18,9 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 
 from bot.cases import CaseStore
+from bot.privacy.consent import Consents
 from bot.privacy.erasure import done, erase_stores
+from bot.privacy.reencrypt import reencrypt
 from bot.privacy.retention import (
     Retention,
     erase_tracker_events,
@@ -46,6 +49,7 @@ def forget_everywhere(
         addresses=AddressBook(engine, cipher),
         inbox=Inbox(engine, cipher),
         sent=SentLog(engine),
+        consents=Consents(engine),
     )
     erased = erase_tracker_events(tracker, pseudonym)
     done(engine, pseudonym)
@@ -58,6 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("purge", help="erase what is past its retention")
     run.add_argument("--now", type=_when, default=None, help="ISO time to purge as of")
+    commands.add_parser("reencrypt", help="re-encrypt every row with the newest key")
     forget = commands.add_parser("forget", help="erase one person, as on their own request")
     forget.add_argument("pseudonym", help="the sender id shown in Rasa (never a phone number)")
     try:
@@ -69,6 +74,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         engine = create_engine(settings.database_url)
         cipher = Cipher(settings.encryption_keys)
         store = CaseStore(engine, cipher)
+        if args.command == "reencrypt":
+            counts = reencrypt(engine, tracker_engine_from_env(), cipher)
+            print(", ".join(f"{name} {count}" for name, count in counts.items()))
+            return 0
         if args.command == "forget":
             events = forget_everywhere(args.pseudonym, engine, cipher, tracker_engine_from_env())
             print(f"erased; tracker events {events}")
@@ -77,7 +86,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             store, engine, tracker_engine_from_env(), Retention.from_env(), args.now or time.time()
         )
     except Exception as exc:  # noqa: BLE001 - one line, never a traceback with data
-        print(f"purge failed: {type(exc).__name__}: {exc}".splitlines()[0], file=sys.stderr)
+        print(
+            f"{args.command} failed: {type(exc).__name__}: {exc}".splitlines()[0], file=sys.stderr
+        )
         return 1
     print(f"cases {done.cases}, conversations {done.conversations}, events {done.events}")
     return 0

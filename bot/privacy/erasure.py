@@ -10,6 +10,7 @@ crash is carried out on the person's next message. Erased:
 - the address book: the encrypted platform id, language and numbered choices;
 - the inbox: the conversation's handled rows (messages still waiting are answered);
 - the ids of the assistant's recent messages (kept for the safe word);
+- the answer to the storage notice (asked again if the person writes again);
 - Rasa's tracker store: every event of the sender id.
 """
 
@@ -20,6 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from bot.cases import CaseStore
+from bot.privacy.consent import Consents
 from bot.privacy.sent_log import SentLog
 from bot.privacy.tables import erasure_requests
 from bot.storage.address_book import AddressBook
@@ -57,12 +59,14 @@ def erase_stores(
     addresses: AddressBook,
     inbox: Inbox,
     sent: SentLog,
+    consents: Consents,
 ) -> None:
     """Erase the conversation from Lentera's own stores (the tracker store is the caller's)."""
     cases.forget_conversation(conversation_id)
     addresses.forget(conversation_id)
     inbox.forget_handled(conversation_id)
     sent.forget(conversation_id)
+    consents.forget(conversation_id)
 
 
 def done(engine: Engine, conversation_id: str) -> None:

@@ -5,6 +5,8 @@
 - A conversation with no open case and no message for ``LENTERA_RETENTION_DAYS`` (30) is
   erased from Rasa's SQL tracker store. A conversation with an open case is kept: the
   caseworker may still need it.
+- A conversation whose person never agreed to storage (bot/privacy/consent.py) goes one day
+  after its last message: it holds no words, only what the dialogue needed.
 
 `python -m bot.privacy purge` runs it once; the console process runs it every hour.
 """
@@ -21,6 +23,7 @@ import sqlalchemy as sa
 
 from bot.cases import CaseStore
 from bot.cases.tables import OPEN_STATUSES, cases
+from bot.privacy.consent import UNCONSENTED_DAYS, Consents
 from bot.privacy.sent_log import SentLog
 
 logger = logging.getLogger(__name__)
@@ -55,6 +58,14 @@ class Retention:
             days("LENTERA_RETENTION_DAYS", DEFAULT_RETENTION_DAYS),
             days("LENTERA_CASE_RETENTION_DAYS", DEFAULT_CASE_RETENTION_DAYS),
         )
+
+    @classmethod
+    def told(cls) -> Retention:
+        """What the person is told: the environment's values, the defaults if they are bad."""
+        try:
+            return cls.from_env()
+        except ValueError:
+            return cls()
 
 
 @dataclass(frozen=True)
@@ -132,6 +143,11 @@ def purge(
         conversations, events = purge_conversations(
             tracker_engine, keep, now - retention.conversation_days * DAY
         )
+        agreed = Consents(store_engine).agreed()
+        unconsented, unconsented_events = purge_conversations(
+            tracker_engine, keep | agreed, now - UNCONSENTED_DAYS * DAY
+        )
+        conversations, events = conversations + unconsented, events + unconsented_events
     logger.info(
         "Retention: %d case(s), %d conversation(s) (%d events) erased",
         purged_cases,

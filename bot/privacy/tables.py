@@ -1,6 +1,7 @@
 """Tables of the privacy package, on the shared :data:`bot.storage.tables.metadata`.
 
-Created by the Alembic revision ``0004_privacy``. No content, only pseudonymous ids and times.
+Created by the Alembic revisions ``0004_privacy`` and ``0005_storage_consent``. No content,
+only pseudonymous ids and times.
 """
 
 from __future__ import annotations
@@ -29,4 +30,16 @@ sent_messages = sa.Table(
     sa.Column("message_ref", sa.String(64), nullable=False),
     sa.Column("sent_at", sa.Float, nullable=False),
     sa.Index("ix_sent_messages_sender", "sender_id", "sent_at"),
+)
+
+# Whether a person agreed to Lentera keeping the words of their conversation, with the time
+# and the version of the notice they answered (the tracker store reads the slot; retention
+# reads this table: a conversation without consent is erased a day after its last message).
+storage_consents = sa.Table(
+    "storage_consents",
+    metadata,
+    sa.Column("conversation_id", sa.String(64), primary_key=True),
+    sa.Column("agreed", sa.Boolean, nullable=False),
+    sa.Column("version", sa.String(32), nullable=False),
+    sa.Column("decided_at", sa.Float, nullable=False),
 )

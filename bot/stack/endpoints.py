@@ -10,24 +10,26 @@ import yaml
 from bot.stack.paths import VAR
 
 DEFAULT_TRACKER_STORE = f"sqlite:///{VAR / 'tracker.db'}"
+# Rasa's SQL tracker store that encrypts and keeps no words without consent.
+TRACKER_STORE_TYPE = "bot.storage.tracker_store.LenteraTrackerStore"
 
 
 def endpoints_config(
     *, action_url: str, tracker_store_url: str | None, redis_url: str | None
 ) -> dict:
-    """Rasa's endpoints as a dict: SQL tracker store (SQLite by default), Redis locks if set."""
+    """Rasa's endpoints as a dict: Lentera's tracker store (SQLite by default), Redis locks."""
     url = tracker_store_url or DEFAULT_TRACKER_STORE
     config: dict = {"action_endpoint": {"url": action_url}}
     if url.startswith("sqlite"):
         config["tracker_store"] = {
-            "type": "SQL",
+            "type": TRACKER_STORE_TYPE,
             "dialect": "sqlite",
             "db": url.split(":///", 1)[1],
         }
     else:
         parsed = urlparse(url)
         config["tracker_store"] = {
-            "type": "SQL",
+            "type": TRACKER_STORE_TYPE,
             "dialect": parsed.scheme.split("+")[0],
             "url": parsed.hostname,
             "port": parsed.port or 5432,

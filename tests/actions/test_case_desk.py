@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 from cryptography.fernet import Fernet
+from rasa_sdk.events import SlotSet
 
 from actions import case_desk
 from actions.case_desk import summary, transcript
@@ -48,7 +49,7 @@ def history() -> list[dict]:
 def test_consent_question_names_the_organisation_serving_the_country(store, dispatcher, texts):
     tracker = make_tracker(intent="request_human", text="petugas", slots={"country": "HK"})
     ActionTurn().run(dispatcher, tracker, {})
-    assert "Migrant Care HK" in texts()[0]
+    assert "Migrant Care HK" in "\n".join(texts())
     assert store.queue(store.organisation_for("HK").id) == []  # nothing before consent
 
 
@@ -89,3 +90,18 @@ def test_summary_has_no_message_text_and_transcript_keeps_order():
     tracker = make_tracker(intent="affirm", text="ya", events=history())
     authors = [author for author, _, _ in transcript(tracker)]
     assert authors[:2] == ["person", "assistant"] and authors[-1] == "person"
+
+
+def test_the_answer_to_the_storage_notice_is_recorded_with_time_and_version(engine, dispatcher):
+    from bot.privacy.consent import NOTICE_VERSION, Consents
+
+    tracker = make_tracker(intent="affirm", text="boleh simpan", slots={"pending": "storage"})
+    events = ActionTurn().run(dispatcher, tracker, {})
+    assert SlotSet("storage_consent", True) in events
+    agreed, version, at = Consents(engine).get(tracker.sender_id)
+    assert agreed and version == NOTICE_VERSION and at > 0
+    later = make_tracker(
+        intent="delete_my_data", text="jangan simpan chat saya", slots={"storage_consent": True}
+    )
+    ActionTurn().run(dispatcher, later, {})
+    assert Consents(engine).get(tracker.sender_id)[0] is False

@@ -146,7 +146,7 @@ def test_delete_asks_then_restarts():
 
 def test_relative_is_asked_about_the_relative():
     _, replies = talk([msg("adik sy dipukul majikannya", "report_abuse")])
-    assert "dia aman" in replies[0][-1]
+    assert "dia aman" in replies[0][-1]  # the question comes last, after the storage notice
 
 
 def test_missing_person_is_not_asked_if_safe():
@@ -298,3 +298,80 @@ def test_a_worker_who_came_home_is_at_home():
         ]
     )
     assert state.country == "ID" and state.city == "Malang"
+
+
+# -- the storage notice ------------------------------------------------------------------
+
+
+def notices(turn: list[str]) -> int:
+    return sum("privasi" in t.lower() or "privacy" in t.lower() for t in turn)
+
+
+def test_the_storage_notice_comes_once_at_first_contact_and_a_typed_yes_answers_it():
+    state, replies = talk(
+        [msg("halo kak", "greet"), msg("boleh simpan", "affirm"), msg("halo", "greet")]
+    )
+    assert notices(replies[0]) == 1 and "30" in replies[0][-1]
+    assert state.storage_consent is True and state.privacy_told
+    assert notices(replies[1]) == 0 and "simpan terenkripsi" in replies[1][0]
+    assert notices(replies[2]) == 0
+
+
+def test_a_bare_yes_answers_the_notice_only_when_it_is_the_open_question():
+    state, _ = talk([msg("hi", "greet"), msg("yes", "affirm")], lang="en")
+    assert state.storage_consent is True
+    state, _ = talk(
+        [msg("gaji sy blm dibayar 3 bulan", "report_unpaid_wages"), msg("iya", "affirm")]
+    )
+    assert state.storage_consent is None and state.is_safe_now is True  # "iya" answered "aman?"
+
+
+def test_with_another_question_open_the_notice_comes_before_it_without_buttons():
+    state = State()
+    turn = respond(state, msg("paspor sy ditahan majikan", "report_document_withheld"), directory())
+    assert notices([turn[-2]["text"]]) == 1 and turn[-2]["buttons"] == []
+    assert "aman" in turn[-1]["text"] and state.pending == "safety"
+
+
+def test_emergency_numbers_come_alone_and_the_notice_waits_for_the_next_turn():
+    state, replies = talk(
+        [
+            msg("tolong sy mau dibunuh majikan di riyadh", "emergency", city="Riyadh"),
+            msg("ok", "affirm"),
+        ]
+    )
+    assert notices(replies[0]) == 0
+    assert "911" in numbers(replies[0]) or "999" in numbers(replies[0])
+    assert notices(replies[1]) == 1
+
+
+def test_declining_keeps_the_same_help_and_a_later_no_withdraws():
+    yes, helped_yes = talk(
+        [
+            msg("hi", "greet"),
+            msg("keep it", "affirm"),
+            msg("Indonesian embassy in Doha?", "ask_embassy_contact", country="QA"),
+        ],
+        lang="en",
+    )
+    no, helped_no = talk(
+        [
+            msg("hi", "greet"),
+            msg("don't keep it", "deny"),
+            msg("Indonesian embassy in Doha?", "ask_embassy_contact", country="QA"),
+        ],
+        lang="en",
+    )
+    assert yes.storage_consent is True and no.storage_consent is False
+    assert numbers(helped_yes[2]) == numbers(helped_no[2]) != ""
+    later = respond(yes, msg("please don't keep my messages", "delete_my_data"), directory())
+    assert yes.storage_consent is False and "erased" in later[0]["text"]
+    assert yes.pending != "delete"  # withdrawing is not "delete my data"
+
+
+def test_a_withdrawal_that_carries_a_request_answers_both():
+    state, replies = talk(
+        [msg("jangan simpan chat saya ya, gaji sy blm dibayar", "report_unpaid_wages")]
+    )
+    assert state.storage_consent is False and state.problem == "unpaid_wages"
+    assert notices(replies[0]) == 0  # answered already: never asked

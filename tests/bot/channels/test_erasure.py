@@ -18,6 +18,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.channels.erasure import erase_if_requested, erase_tracker
 from bot.privacy import erasure
+from bot.privacy.consent import Consents
 from bot.privacy.sent_log import SentLog
 
 DOMAIN = Domain.empty()
@@ -89,7 +90,12 @@ def test_the_hook_erases_only_when_asked_and_keeps_the_request_on_failure(databa
 
     engine, inbox, book, case_store = world(database)
     runtime = Runtime(
-        engine=engine, cases=case_store, addresses=book, inbox=inbox, sent=SentLog(engine)
+        engine=engine,
+        cases=case_store,
+        addresses=book,
+        inbox=inbox,
+        sent=SentLog(engine),
+        consents=Consents(engine),
     )
     store = sql_store(tmp_path)
     save(store, PERSON)

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from bot.cases import CaseStore
 from bot.cases.tables import case_messages, cases
 from bot.privacy import erasure
+from bot.privacy.consent import Consents
 from bot.privacy.sent_log import SentLog
 from bot.storage.tables import address_table, inbox_table
 from tests.bot.storage.helpers import accept, stores
@@ -68,12 +69,19 @@ def test_every_trace_of_the_person_goes_and_nobody_elses(database):
     engine, inbox, book, case_store = world(database)
     handled = accept(inbox, "k1", sender=PERSON)
     inbox.complete(handled)
+    Consents(engine).record(PERSON, True, 5.0)
+    Consents(engine).record(OTHER, True, 5.0)
     current = accept(inbox, "k2", sender=PERSON)  # the confirmation being processed
     waiting = accept(inbox, "k3", sender=PERSON)
     inbox.release(waiting, 1, delay=0)  # arrived since, not yet answered: pending
     accept(inbox, "k4", sender=OTHER)
     erasure.erase_stores(
-        PERSON, cases=case_store, addresses=book, inbox=inbox, sent=SentLog(engine)
+        PERSON,
+        cases=case_store,
+        addresses=book,
+        inbox=inbox,
+        sent=SentLog(engine),
+        consents=Consents(engine),
     )
 
     assert rows(engine, address_table, address_table.c.sender_id, PERSON) == []
@@ -96,7 +104,9 @@ def test_every_trace_of_the_person_goes_and_nobody_elses(database):
     inbox.complete(current)  # the turn ends after the erasure: nothing comes back
     assert rows(engine, inbox_table, inbox_table.c.id, current) == []
 
+    assert Consents(engine).get(PERSON) is None
     # The other person keeps everything.
+    assert Consents(engine).get(OTHER) is not None
     assert rows(engine, address_table, address_table.c.sender_id, OTHER) != []
     assert case_store.active_case(OTHER) is not None
 
@@ -104,9 +114,19 @@ def test_every_trace_of_the_person_goes_and_nobody_elses(database):
 def test_erasing_twice_is_harmless(database):
     engine, inbox, book, case_store = world(database)
     erasure.erase_stores(
-        PERSON, cases=case_store, addresses=book, inbox=inbox, sent=SentLog(engine)
+        PERSON,
+        cases=case_store,
+        addresses=book,
+        inbox=inbox,
+        sent=SentLog(engine),
+        consents=Consents(engine),
     )
     erasure.erase_stores(
-        PERSON, cases=case_store, addresses=book, inbox=inbox, sent=SentLog(engine)
+        PERSON,
+        cases=case_store,
+        addresses=book,
+        inbox=inbox,
+        sent=SentLog(engine),
+        consents=Consents(engine),
     )
     assert case_store.active_case(PERSON) is None

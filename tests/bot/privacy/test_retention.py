@@ -13,6 +13,7 @@ from cryptography.fernet import Fernet
 from bot.cases import CaseStore
 from bot.cases.tables import case_messages
 from bot.cases.tables import cases as cases_table
+from bot.privacy.consent import Consents
 from bot.privacy.retention import DAY, Retention, purge
 from bot.security.encryption import Cipher
 from bot.storage.engine import create_engine
@@ -102,12 +103,30 @@ def test_a_closed_case_loses_its_content_after_the_case_retention(world):
 def test_silent_conversations_leave_the_tracker_store_unless_a_case_is_open(world):
     store, engine, tracker, clock = world
     events(tracker, "silent", NOW - 40 * DAY, NOW - 35 * DAY)
-    events(tracker, "active", NOW - 40 * DAY, NOW - 1 * DAY)
+    events(tracker, "active", NOW - 40 * DAY, NOW - 2 * DAY)
     events(tracker, "silent-with-case", NOW - 60 * DAY)
     open_case(store, "silent-with-case", NOW - 60 * DAY)
+    for person in ("silent", "active"):
+        Consents(engine).record(person, True, NOW - 40 * DAY)
     done = purge(store, engine, tracker, Retention(30, 180), NOW)
     assert (done.conversations, done.events) == (1, 2)
     assert senders(tracker) == {"active", "silent-with-case"}
+
+
+def test_a_conversation_nobody_agreed_to_keep_goes_a_day_after_its_last_message(world):
+    store, engine, tracker, clock = world
+    hour = DAY / 24
+    events(tracker, "unconsented-23h", NOW - 30 * hour, NOW - 23 * hour)
+    events(tracker, "unconsented-25h", NOW - 25 * hour)
+    events(tracker, "declined-25h", NOW - 25 * hour)
+    events(tracker, "agreed-25h", NOW - 25 * hour)
+    events(tracker, "unconsented-with-case", NOW - 3 * DAY)
+    open_case(store, "unconsented-with-case", NOW - 3 * DAY)
+    Consents(engine).record("declined-25h", False, NOW - 25 * hour)
+    Consents(engine).record("agreed-25h", True, NOW - 25 * hour)
+    done = purge(store, engine, tracker, Retention(30, 180), NOW)
+    assert (done.conversations, done.events) == (2, 2)
+    assert senders(tracker) == {"unconsented-23h", "agreed-25h", "unconsented-with-case"}
 
 
 def test_an_empty_tracker_store_is_fine(database, tmp_path):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.stack.endpoints import DEFAULT_TRACKER_STORE, write_endpoints
+from bot.stack.endpoints import DEFAULT_TRACKER_STORE, TRACKER_STORE_TYPE, write_endpoints
 from bot.stack.paths import VAR
 
 ACTIONS = "http://127.0.0.1:5055/webhook"
@@ -22,7 +22,7 @@ def test_without_urls_the_tracker_store_is_sqlite_under_var_and_no_lock_store(tm
     config = written(tmp_path / "endpoints.yml", tracker_store_url=None, redis_url=None)
     assert config["action_endpoint"] == {"url": ACTIONS}
     store = config["tracker_store"]
-    assert (store["type"], store["dialect"]) == ("SQL", "sqlite")
+    assert (store["type"], store["dialect"]) == (TRACKER_STORE_TYPE, "sqlite")
     assert Path(store["db"]) == VAR / "tracker.db"
     assert DEFAULT_TRACKER_STORE.endswith(store["db"])
     assert "lock_store" not in config
@@ -32,14 +32,18 @@ def test_a_sqlite_url_names_its_file(tmp_path):
     config = written(
         tmp_path / "endpoints.yml", tracker_store_url="sqlite:////srv/t.db", redis_url=None
     )
-    assert config["tracker_store"] == {"type": "SQL", "dialect": "sqlite", "db": "/srv/t.db"}
+    assert config["tracker_store"] == {
+        "type": TRACKER_STORE_TYPE,
+        "dialect": "sqlite",
+        "db": "/srv/t.db",
+    }
 
 
 def test_a_postgres_url_is_split_into_rasas_fields(tmp_path):
     url = "postgresql+psycopg2://rasa:s3cret@db.internal:6543/tracker"
     config = written(tmp_path / "endpoints.yml", tracker_store_url=url, redis_url=None)
     assert config["tracker_store"] == {
-        "type": "SQL",
+        "type": TRACKER_STORE_TYPE,
         "dialect": "postgresql",  # the driver is Rasa's business
         "url": "db.internal",
         "port": 6543,

@@ -1,0 +1,146 @@
+"""Rasa's SQL tracker store, made safe for a survivor's words (../shared/spec/privacy.md).
+
+Configured in ``endpoints.yml`` like any Rasa tracker store
+(``type: bot.storage.tracker_store.LenteraTrackerStore`` with Rasa's SQL options):
+
+- every event's data is encrypted at rest with ``LENTERA_ENCRYPTION_KEYS`` (the newest key
+  encrypts, all of them decrypt; ``python -m bot.privacy reencrypt`` moves old rows on);
+- until the person agrees to storage (slot ``storage_consent``), the words are left out:
+  what the person wrote and what the assistant answered are dropped; intents, entities and
+  slots are kept, because the dialogue needs them to go on;
+- when the person withdraws (``storage_consent`` set to false), the words already stored are
+  erased from every stored event of that conversation.
+
+Rows written before this store (plain JSON) are still read; ``reencrypt`` encrypts them.
+Only this Rasa-side module imports Rasa; the rest of ``bot.storage`` does not.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Iterable
+from typing import Any
+
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import Event, SlotSet
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+from bot.security.encryption import Cipher
+from bot.settings import SettingsError
+
+logger = logging.getLogger(__name__)
+
+CONSENT_SLOT = "storage_consent"
+# Keys of an event's data that hold words (the person's or the assistant's).
+WORD_KEYS = ("text", "data", "metadata")
+PARSE_WORD_KEYS = ("text", "metadata")
+
+
+def without_words(data: dict[str, Any]) -> dict[str, Any]:
+    """The event data minus anything written: intents, entity values and slots remain."""
+    kept = dict(data)
+    if kept.get("event") not in ("user", "bot"):
+        return kept
+    for key in WORD_KEYS:
+        if key in kept:
+            kept[key] = None if key == "text" else {}
+    parse = kept.get("parse_data")
+    if isinstance(parse, dict):
+        parse = dict(parse)
+        for key in PARSE_WORD_KEYS:
+            if key in parse:
+                parse[key] = "" if key == "text" else {}
+        kept["parse_data"] = parse
+    return kept
+
+
+def seal(cipher: Cipher, data: dict[str, Any]) -> str:
+    """The stored form of one event's data."""
+    return cipher.encrypt(json.dumps(data, ensure_ascii=False))
+
+
+def unseal(cipher: Cipher, stored: str) -> dict[str, Any]:
+    """One event's data from its stored form (encrypted, or plain JSON from before)."""
+    if stored.lstrip().startswith("{"):
+        return dict(json.loads(stored))
+    return dict(json.loads(cipher.decrypt(stored)))
+
+
+def cipher_from_env() -> Cipher:
+    """The cipher of ``LENTERA_ENCRYPTION_KEYS``; refuses to store words unencrypted."""
+    keys = [k.strip() for k in os.environ.get("LENTERA_ENCRYPTION_KEYS", "").split(",")]
+    keys = [k for k in keys if k]
+    if not keys:
+        raise SettingsError(
+            "LENTERA_ENCRYPTION_KEYS must be set for the tracker store "
+            "(make run writes it to var/secrets.env)"
+        )
+    return Cipher(keys)
+
+
+def consents(tracker: DialogueStateTracker) -> bool:
+    """True only when the person said yes to storage."""
+    return tracker.get_slot(CONSENT_SLOT) is True
+
+
+def withdraws(events: Iterable[Event]) -> bool:
+    """True when these new events take consent back."""
+    return any(
+        isinstance(event, SlotSet) and event.key == CONSENT_SLOT and event.value is False
+        for event in events
+    )
+
+
+class LenteraTrackerStore(SQLTrackerStore):
+    """An SQL tracker store that encrypts and keeps no words without consent."""
+
+    def __init__(self, *args: Any, cipher: Cipher | None = None, **kwargs: Any) -> None:
+        """Rasa's SQL options; ``cipher`` defaults to ``LENTERA_ENCRYPTION_KEYS``."""
+        self._cipher = cipher or cipher_from_env()
+        super().__init__(*args, **kwargs)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Store the new events: encrypted, words only with consent."""
+        await self.stream_events(tracker)
+        keep_words = consents(tracker)
+        with self.session_scope() as session:
+            events = list(self._additional_events(session, tracker))
+            for event in events:
+                data = event.as_dict()
+                intent = data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY)
+                session.add(
+                    self.SQLEvent(
+                        sender_id=tracker.sender_id,
+                        type_name=event.type_name,
+                        timestamp=data.get("timestamp"),
+                        intent_name=intent,
+                        action_name=data.get("name"),
+                        data=seal(self._cipher, data if keep_words else without_words(data)),
+                    )
+                )
+            session.commit()
+            if withdraws(events):
+                self._forget_words(session, tracker.sender_id)
+
+    def _forget_words(self, session: Any, sender_id: str) -> None:
+        """Erase the words of every stored event of ``sender_id`` (consent withdrawn)."""
+        rows = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).all()
+        for row in rows:
+            row.data = seal(self._cipher, without_words(unseal(self._cipher, row.data)))
+        session.commit()
+        logger.info("Words of one conversation erased: consent to storage withdrawn")
+
+    async def _retrieve(
+        self, sender_id: str, fetch_events_from_all_sessions: bool
+    ) -> DialogueStateTracker | None:
+        with self.session_scope() as session:
+            rows = self._event_query(
+                session, sender_id, fetch_events_from_all_sessions=fetch_events_from_all_sessions
+            ).all()
+            events = [unseal(self._cipher, row.data) for row in rows]
+        if self.domain and events:
+            return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        return None
