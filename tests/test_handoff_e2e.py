@@ -12,90 +12,34 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 import sqlalchemy as sa
 
 from bot.storage.engine import create_engine
 from bot.storage.tables import address_table, inbox_table
-from devtools.console import ConsoleClient, running_console
-from devtools.conversations import sender_id, wait_quiet, whatsapp_delivered
-from devtools.fake_telegram import FakeTelegram, message_update
-from devtools.fake_whatsapp import FakeWhatsApp, encode, sign, text_notification
-from devtools.stack import RasaStack, running_stack
+from devtools.conversations import sender_id, wait_quiet
+from tests.helpers.handoff import (
+    ORGANISATION,
+    HandoffStack,
+    handoff_stack,
+    new_texts,
+    texts_to,
+    tg_say,
+    wa_say,
+    wait_until,
+    whatsapp_texts,
+)
 
 pytestmark = pytest.mark.stack
 
-TG_SECRET = "handoff_webhook_secret"
-WA_SECRET = "handoff_app_secret"
-ORGANISATION = "Serikat Pendamping Migran"
-CASEWORKER = ("caseworker@lentera.test", "a long caseworker passphrase 42")
-
-
-def wait_until(check: Callable[[], object], timeout: float = 20.0, what: str = "") -> object:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.1)
-    pytest.fail(f"timed out waiting for {what}")
-
 
 @pytest.fixture(scope="module")
-def stack(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[tuple[RasaStack, FakeTelegram, FakeWhatsApp, ConsoleClient]]:
-    telegram = FakeTelegram(token="123456:HANDOFFTOKEN").start()
-    whatsapp = FakeWhatsApp().start()
-    workdir = tmp_path_factory.mktemp("handoff")
-    env = {**telegram.channel_env(TG_SECRET), **whatsapp.channel_env(WA_SECRET)}
-    try:
-        with (
-            running_stack(workdir, env) as rasa,
-            running_console(
-                rasa, workdir, organisation=ORGANISATION, caseworker=CASEWORKER
-            ) as console,
-        ):
-            yield rasa, telegram, whatsapp, console
-    finally:
-        telegram.stop()
-        whatsapp.stop()
-
-
-def tg_say(rasa: RasaStack, chat: int, text: str) -> None:
-    response = httpx.post(
-        f"{rasa.rasa_url}/webhooks/telegram/webhook",
-        json=message_update(chat, text),
-        headers={"X-Telegram-Bot-Api-Secret-Token": TG_SECRET},
-        timeout=30,
-    )
-    assert response.status_code == 200
-
-
-def wa_say(rasa: RasaStack, wa_id: str, text: str) -> None:
-    body = encode(text_notification(wa_id, text))
-    response = httpx.post(
-        f"{rasa.rasa_url}/webhooks/whatsapp/webhook",
-        content=body,
-        headers={"Content-Type": "application/json", "X-Hub-Signature-256": sign(body, WA_SECRET)},
-        timeout=30,
-    )
-    assert response.status_code == 200
-
-
-def texts_to(telegram: FakeTelegram, chat: int) -> list[str]:
-    return telegram.sent_texts(chat)
-
-
-def new_texts(telegram: FakeTelegram, chat: int, before: int, timeout: float = 20.0) -> list[str]:
-    """The messages of the turn: the first one, then until the chat is quiet for 2 s."""
-    wait_until(lambda: len(texts_to(telegram, chat)) > before, timeout, "a reply at the fake")
-    wait_quiet(lambda: len(texts_to(telegram, chat)), quiet=2.0, timeout=timeout)
-    return texts_to(telegram, chat)[before:]
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HandoffStack]:
+    with handoff_stack(tmp_path_factory.mktemp("handoff")) as running:
+        yield running
 
 
 def test_worker_reaches_a_caseworker_and_gets_the_bot_back(stack) -> None:
@@ -172,10 +116,6 @@ def test_declining_consent_leaves_no_case_and_gives_contacts(stack) -> None:
     assert re.search(r"\d{3}", answer)  # a number to call instead
     assert console.refs() == before
     assert sender_id(rasa.env, "whatsapp", wa_id) not in console.page("/cases")
-
-
-def whatsapp_texts(whatsapp: FakeWhatsApp, wa_id: str) -> list[str]:
-    return [text for text, _ids in whatsapp_delivered(whatsapp, wa_id)]
 
 
 def test_delete_my_data_erases_every_store_and_says_how_to_clear_the_phone(stack) -> None:

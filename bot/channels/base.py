@@ -21,6 +21,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.cases.models import OutboxItem
+from bot.channels.common import quiet_http_client_logs
 from bot.channels.erasure import erase_if_requested
 from bot.channels.guard import never_silent
 from bot.channels.handoff import Handoff
@@ -67,6 +68,7 @@ class WebhookChannel(InputChannel, Generic[SenderT]):
         self._app: Any = None
         self._on_new_message: Callable[[UserMessage], Awaitable[Any]] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
+        quiet_http_client_logs()  # Rasa leaves httpx at INFO: every URL, the bot token too
         if not self._configured():
             logger.info("%s channel disabled: %s", self.LABEL, self.DISABLED_BECAUSE)
             return

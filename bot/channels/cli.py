@@ -26,6 +26,7 @@ import httpx
 from telegram import Bot
 from telegram.error import TelegramError
 
+from bot.channels.common import quiet_http_client_logs
 from bot.settings import DEFAULT_RASA_PORT, SettingsError, TelegramSettings, load_settings
 
 logger = logging.getLogger(__name__)
@@ -184,6 +185,7 @@ async def _run(args: argparse.Namespace, settings: TelegramSettings) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    quiet_http_client_logs()  # Bot API URLs hold the bot token
     args = _parser().parse_args(argv)
     try:
         settings = load_settings().telegram
