@@ -62,10 +62,13 @@ def test_conversation_is_stored_in_postgres_with_redis_locks(scaled_stack) -> No
     engine = sa.create_engine(os.environ["LENTERA_TEST_POSTGRES_URL"])
     with engine.connect() as conn:
         rows = conn.execute(
-            sa.text(f'SELECT type_name FROM "{schema}".events WHERE sender_id = :s'), {"s": sender}
+            sa.text(f'SELECT type_name, data FROM "{schema}".events WHERE sender_id = :s'),
+            {"s": sender},
         ).fetchall()
     engine.dispose()
     kinds = [row[0] for row in rows]
+    # Lentera's tracker store on PostgreSQL: encrypted, and no words without consent.
+    assert all("gaji" not in row[1] and not row[1].startswith("{") for row in rows)
     assert kinds.count("user") == 3
     assert "bot" in kinds
     # every turn took and released a conversation lock in Redis
