@@ -90,5 +90,10 @@ def national_reply(directory: Directory, lang: str) -> str:
 
 
 def entries_reply(entries: list[Entry], lang: str) -> str:
-    """At most three entries as one message."""
-    return render_entries(entries, lang, max_entries=MAX_ENTRIES)
+    """At most three entries as one message, after a neutral header.
+
+    The header is the message's first line, what a notification shows: never an entry's
+    name such as "Polisi Hong Kong" (bot/privacy/previews.py). It is a block of its own, so
+    `actions.flow.Reply` still recognises each entry already shown in the turn.
+    """
+    return render_entries(entries, lang, max_entries=MAX_ENTRIES, headed=True)

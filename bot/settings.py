@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from rasa.shared.exceptions import RasaException
 
@@ -192,6 +193,39 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         whatsapp=_whatsapp(env),
         inbox_lease_seconds=lease_seconds,
     )
+
+
+@dataclass(frozen=True)
+class PrivacySettings:
+    """Settings of survivor privacy (names fixed by ../shared/spec/privacy.md).
+
+    Attributes:
+        preview_denylist: ``LENTERA_PREVIEW_DENYLIST``, the path of a file of alarming
+            words kept out of a message's first line (one a line, ``#`` comments); None
+            for the list shipped with Lentera (``bot/privacy/preview_denylist.txt``).
+    """
+
+    preview_denylist: Path | None = None
+
+
+def load_privacy_settings(env: Mapping[str, str] | None = None) -> PrivacySettings:
+    """Read the privacy settings from the environment.
+
+    Args:
+        env: Mapping to read instead of ``os.environ`` (tests).
+
+    Raises:
+        SettingsError: If LENTERA_PREVIEW_DENYLIST names no readable file (a typo must not
+            silently drop the check).
+    """
+    env = os.environ if env is None else env
+    denylist = _get(env, "LENTERA_PREVIEW_DENYLIST")
+    path = Path(denylist).expanduser() if denylist else None
+    if path is not None and not path.is_file():
+        raise SettingsError(
+            "LENTERA_PREVIEW_DENYLIST must be the path of a file of words, one a line"
+        )
+    return PrivacySettings(preview_denylist=path)
 
 
 @dataclass(frozen=True)

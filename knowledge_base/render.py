@@ -3,7 +3,9 @@
 One entry becomes a few short lines: the name, what they do, up to ``max_channels`` ways
 to reach them with tap-to-call ``tel:`` and ``https://wa.me/`` links where the channel
 allows, hours, languages, and a "please verify" note when a shown channel is only weakly
-sourced (``low`` confidence). Both languages of the bot are supported.
+sourced (``low`` confidence). Both languages of the bot are supported. A message of
+several entries can start with a neutral header, so that what a lock-screen notification
+shows is never an entry's name ("... Police", "... Shelter").
 """
 
 from __future__ import annotations
@@ -49,6 +51,9 @@ _LABELS: dict[str, dict[str, str]] = {
 }
 
 _TEXT: dict[str, dict[str, str]] = {
+    # The neutral first line of a message of entries: an entry's name ("... Police", "...
+    # Shelter") must not be what a lock-screen notification shows (bot/privacy/previews.py).
+    "contacts": {"id": "Kontak yang bisa dihubungi:", "en": "Contacts you can reach:"},
     "languages": {"id": "Bahasa", "en": "Languages"},
     "hours": {"id": "Jam", "en": "Hours"},
     "verify": {
@@ -176,6 +181,20 @@ def render_entry(entry: Entry, lang: str, *, max_channels: int = 3) -> str:
     return "\n".join(lines)
 
 
-def render_entries(entries: Sequence[Entry], lang: str, *, max_entries: int = 3) -> str:
-    """Render up to ``max_entries`` entries separated by blank lines."""
-    return "\n\n".join(render_entry(e, lang) for e in list(entries)[:max_entries])
+def render_entries(
+    entries: Sequence[Entry], lang: str, *, max_entries: int = 3, headed: bool = False
+) -> str:
+    """Render up to ``max_entries`` entries separated by blank lines.
+
+    With ``headed``, a neutral header (:func:`contacts_header`) comes first, as a block of
+    its own, so the message's first line is never an entry's name.
+    """
+    blocks = [render_entry(e, lang) for e in list(entries)[:max_entries]]
+    if headed and blocks:
+        blocks.insert(0, contacts_header(lang))
+    return "\n\n".join(blocks)
+
+
+def contacts_header(lang: str) -> str:
+    """A neutral first line for a message of contacts ("Contacts you can reach:")."""
+    return _TEXT["contacts"][lang if lang in ("id", "en") else "en"]

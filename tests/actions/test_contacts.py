@@ -24,6 +24,7 @@ from actions.contacts import (
 from bot.places import places
 from bot.texts import text
 from knowledge_base.directory import Entry, emergency_contacts, national_hotlines
+from knowledge_base.render import contacts_header
 
 # A country the gazetteer knows (bot/places/places.yml) and the directory has no entry for.
 NO_ENTRIES = "PL"
@@ -155,6 +156,8 @@ def test_entries_reply_shows_at_most_three():
     reply = entries_reply(missions, "en")
     assert all(m.name_in("en") in reply for m in missions[:MAX_ENTRIES])
     assert not any(m.name_in("en") in reply for m in missions[MAX_ENTRIES:])
+    # The first line (what a notification shows) is the neutral header, not a name.
+    assert reply.splitlines()[0] == contacts_header("en")
 
 
 @pytest.mark.parametrize("country", sorted(directory().countries()))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.settings import SettingsError, load_settings
+from bot.settings import SettingsError, load_privacy_settings, load_settings
 
 
 def test_settings_without_channel_variables_disable_both_channels():
@@ -89,3 +89,13 @@ def test_console_settings_refuse_malformed_values(env):
 
     with pytest.raises(SettingsError):
         load_console_settings(env)
+
+
+def test_privacy_settings_read_the_preview_denylist_path(tmp_path):
+    assert load_privacy_settings({}).preview_denylist is None  # the shipped list
+    words = tmp_path / "words.txt"
+    words.write_text("polisi\n", encoding="utf-8")
+    settings = load_privacy_settings({"LENTERA_PREVIEW_DENYLIST": str(words)})
+    assert settings.preview_denylist == words
+    with pytest.raises(SettingsError, match="LENTERA_PREVIEW_DENYLIST"):
+        load_privacy_settings({"LENTERA_PREVIEW_DENYLIST": str(tmp_path / "typo.txt")})

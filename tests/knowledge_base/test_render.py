@@ -7,7 +7,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from knowledge_base.directory import load_directory
-from knowledge_base.render import render_entries, render_entry, tel_link, wa_link
+from knowledge_base.render import (
+    contacts_header,
+    render_entries,
+    render_entry,
+    tel_link,
+    wa_link,
+)
 from tests.knowledge_base.conftest import channel, entry
 
 
@@ -108,6 +114,17 @@ def test_render_shipped_entries() -> None:
     assert "tel:+966569173990" in text and "tel:+966503609667" in text
     sapa = render_entry(d.get("sapa-129"), "en")
     assert "https://wa.me/628111129129" in sapa
+
+
+def test_a_headed_message_of_entries_starts_with_the_neutral_header_block() -> None:
+    d = load_directory()
+    police = [d.get("hk-police"), d.get("kjri-hong-kong")]
+    for lang in ("id", "en"):
+        text = render_entries(police, lang, headed=True)
+        header, first, second = text.split("\n\n")
+        assert header == contacts_header(lang)
+        assert (first, second) == (render_entry(police[0], lang), render_entry(police[1], lang))
+    assert render_entries([], "id", headed=True) == ""  # no header without entries
 
 
 DIGIT_RUN = re.compile(r"\+?\d[\d\s().\-/]*\d|\d")

@@ -14,6 +14,7 @@ from bot.channels.base import TextAndButtonsJson
 from bot.delivery.errors import ConfigurationError, DeliveryError
 from bot.delivery.pacing import Pacer
 from bot.delivery.retries import Retry, RetryPolicy, send_with_retry
+from bot.privacy.previews import is_innocent
 from bot.settings import WhatsAppSettings
 from bot.storage.address_book import Address, AddressBook, UnknownRecipient
 from bot.storage.payloads import PayloadStore
@@ -213,7 +214,9 @@ class WhatsAppSender:
         body = body or text("choose", language)
         if len(body) > MAX_BODY:
             head, _, tail = body.rpartition("\n\n")
-            if head and len(tail) <= MAX_BODY:
+            # The last block goes with the buttons, as a message of its own: only if its
+            # first line (a contact's name, "... Police") is fit for a notification.
+            if head and len(tail) <= MAX_BODY and is_innocent(tail):
                 await self.send_text(wa_id, head)
                 body = tail
             else:

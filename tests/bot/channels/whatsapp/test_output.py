@@ -11,6 +11,7 @@ import pytest
 from bot.channels.stores import reset_runtimes
 from bot.channels.whatsapp.output import WindowClosedError
 from bot.delivery.errors import DeliveryError
+from bot.texts import text
 from devtools.fake_whatsapp import (
     inbound,
     notification,
@@ -61,6 +62,33 @@ async def test_choices_map_to_buttons_list_or_numbered_text(
                 assert all(
                     len(b["reply"]["title"]) <= 20 for b in sent["interactive"]["action"]["buttons"]
                 )
+
+
+@pytest.mark.parametrize(
+    ("last_block", "split"),
+    [("KJRI Hong Kong\n- Telepon: 2890 4421", True), ("Polisi Hong Kong\n- Telepon: 999", False)],
+)
+async def test_a_long_message_with_buttons_splits_only_at_an_innocent_last_block(
+    fake_whatsapp, sqlite_db, secrets_env, last_block, split
+):
+    body = "Kontak yang bisa dihubungi:\n\n" + "x " * 520 + "\n\n" + last_block
+    buttons = [{"title": "Kontak lain", "payload": "/more_options"}]
+
+    async def reply(message):
+        await message.output_channel.send_response(
+            message.sender_id, {"text": body, "buttons": buttons}
+        )
+
+    async with Harness(make_channel(fake_whatsapp, sqlite_db, secrets_env), reply) as h:
+        await post(h, text_notification(WA_ID, "halo"))
+        await h.drain()
+        text_part, choices = fake_whatsapp.sent(WA_ID)
+    assert text_part["text"]["body"].startswith("Kontak yang bisa dihubungi:")
+    shown = choices["interactive"]["body"]["text"]
+    if split:  # the last contact goes with the buttons
+        assert shown == last_block and last_block not in text_part["text"]["body"]
+    else:  # "Polisi ..." would lead a notification: the whole text first, then "choose"
+        assert text_part["text"]["body"] == body and shown == text("choose", "id")
 
 
 async def test_numbered_choices_survive_a_restart_and_go_stale_after_other_text(
