@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.console.passwords import check_strength, hash_password, verify_password
 from bot.console.tables import ROLES, canned_replies, staff
+from bot.privacy.previews import alarming_words
 
 MAX_FAILURES = 5
 FAILURE_WINDOW_SECONDS = 15 * 60
@@ -295,11 +296,19 @@ class StaffStore:
         """Add a canned reply; return its id.
 
         Raises:
-            StaffError: If a field is empty or too long.
+            StaffError: If a field is empty or too long, or the text's first line holds a
+                word of the preview denylist (it would show on the lock screen).
         """
         clean_title, clean_body, lang = title.strip(), body.strip(), language.strip().lower()
         if not clean_title or not clean_body or not lang:
             raise StaffError("a canned reply needs a language, a title and a text")
+        alarming = alarming_words(clean_body)
+        if alarming:
+            raise StaffError(
+                "the first line of the text shows in the person's lock-screen notification "
+                f"and holds {', '.join(repr(w) for w in alarming)}: start with a neutral line "
+                "and put that word further down"
+            )
         if (
             len(clean_title) > MAX_CANNED_TITLE
             or len(clean_body) > MAX_CANNED_BODY

@@ -17,9 +17,10 @@ from bot.cases import AlreadyClaimed, Case, CaseClosed, NotAssignee, ReplyRefuse
 from bot.cases.models import MAX_REPLY_CHARS, RISKS
 from bot.console.routing import ROLE_RANK, Ctx, Refusal
 from bot.console.watchdog import expired_claims
+from bot.privacy.previews import PREVIEW_CHARS, alarming_words
 from bot.storage.address_book import last_inbound_at
 from knowledge_base.directory import Entry, national_hotlines
-from knowledge_base.render import render_entry
+from knowledge_base.render import contacts_header, render_entry
 
 STATUSES = ("waiting", "claimed", "closed")
 REF_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
@@ -199,8 +200,15 @@ def render_case(
     error: str = "",
     draft: str = "",
     note_draft: str = "",
+    client_token: str | None = None,
+    preview_warning: list[str] | None = None,
 ) -> Response:
-    """The whole case page."""
+    """The whole case page.
+
+    ``preview_warning`` (the alarming words of the draft's first line) asks the caseworker
+    to reword or to send anyway, with the same ``client_token`` (one message however often
+    it is clicked).
+    """
     options = referral_options(ctx, case)
     values = case_values(ctx, case)
     staff = ctx.console.staff
@@ -209,7 +217,9 @@ def render_case(
         error=error,
         draft=draft,
         note_draft=note_draft,
-        client_token=secrets.token_urlsafe(16),
+        client_token=client_token or secrets.token_urlsafe(16),
+        preview_warning=preview_warning or [],
+        preview_chars=PREVIEW_CHARS,
         canned=staff.canned(ctx.principal.organisation_id, case.language),
         options=[(e.id, e.name_in("en")) for e in options],
         max_reply=MAX_REPLY_CHARS,
@@ -263,10 +273,19 @@ def release(ctx: Ctx) -> Response:
 
 
 def reply(ctx: Ctx) -> Response:
-    """``POST /cases/<ref>/reply`` (``text``): queue a reply for the person's own chat."""
+    """``POST /cases/<ref>/reply`` (``text``): queue a reply for the person's own chat.
+
+    A reply whose first line holds a word of the preview denylist (it would show on the
+    person's lock screen) is not sent at first: the page warns and offers to send it anyway
+    (``send_anyway=1``). A warning, not a ban: the caseworker knows the person.
+    """
     case = case_or_404(ctx)
     text = ctx.field("text")
     token = ctx.field("client_token")[:64] or secrets.token_urlsafe(16)
+    holds = case.is_open and case.assignee_id == ctx.principal.staff_id
+    alarming = alarming_words(text) if holds and ctx.field("send_anyway") != "1" else []
+    if alarming:
+        return render_case(ctx, case, draft=text, client_token=token, preview_warning=alarming)
     try:
         ctx.console.cases.send_reply(case.id, ctx.principal.staff_id, text, client_token=token)
     except ReplyRefused as exc:
@@ -297,7 +316,10 @@ def referral(ctx: Ctx) -> Response:
     if entry is None:
         return render_case(ctx, case, status=422, error="Pick an entry of the list.", draft=draft)
     ctx.console.cases.add_referral(case.id, ctx.principal.staff_id, entry.id)
-    joined = (draft.rstrip() + "\n\n" if draft.strip() else "") + render_entry(entry, case.language)
+    # Into an empty box, a neutral first line: the entry's name ("... Police") would be
+    # what the person's lock screen shows.
+    lead = draft.rstrip() if draft.strip() else contacts_header(case.language)
+    joined = lead + "\n\n" + render_entry(entry, case.language)
     message = "Referral recorded; its contacts are in the reply box. Check, then send."
     return render_case(ctx, case_or_404(ctx), message=message, draft=joined)
 

@@ -107,6 +107,17 @@ def test_canned_replies_per_organisation_and_language(world) -> None:
         world.staff.add_canned(world.org.id, "id", "t", "x" * 2001)
 
 
+def test_a_canned_reply_with_an_alarming_first_line_is_refused(world) -> None:
+    with pytest.raises(StaffError, match="lock-screen notification and holds 'polisi'"):
+        world.staff.add_canned(world.org.id, "id", "Lapor", "Lapor ke polisi setempat.")
+    with pytest.raises(StaffError, match="'shelter'"):
+        world.staff.add_canned(world.org.id, "en", "Shelter", "\n  Shelter near you:\n- 999")
+    assert world.staff.canned(world.org.id) == []
+    # The same words further down are fine: only the first line shows on the lock screen.
+    world.staff.add_canned(world.org.id, "id", "Lapor", "Halo, ini Lentera.\nLapor ke polisi.")
+    assert [c.title for c in world.staff.canned(world.org.id)] == ["Lapor"]
+
+
 def test_roles_can_change_and_unknown_roles_are_refused(world) -> None:
     world.staff.set_role(world.caseworker.id, "supervisor")
     assert world.staff.get(world.caseworker.id).role == "supervisor"

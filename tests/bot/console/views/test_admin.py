@@ -82,6 +82,18 @@ def test_canned_replies_are_created_in_the_organisations_languages_and_deleted(
     assert admin.post(f"/admin/canned/{reply.id}/delete").status_code == 404
 
 
+def test_a_canned_reply_whose_first_line_alarms_is_not_saved_and_the_page_says_why(
+    world, browser
+) -> None:
+    admin = browser(world.admin)
+    draft = {"language": "en", "title": "Police", "body": "Call the police: 999"}
+    refused = admin.post("/admin/canned", draft)
+    assert refused.status_code == 422
+    assert "Not saved" in refused.text and "lock-screen notification" in refused.text
+    assert "&#39;police&#39;" in refused.text and "Call the police: 999" in refused.text  # kept
+    assert world.staff.canned(world.org.id) == []
+
+
 def test_another_organisations_canned_reply_is_404(world, browser) -> None:
     theirs = world.staff.add_canned(world.other_org.id, "id", "Lain", "Lain")
     assert browser(world.admin).post(f"/admin/canned/{theirs}/delete").status_code == 404

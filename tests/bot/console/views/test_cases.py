@@ -140,6 +140,34 @@ def test_double_submit_of_one_reply_sends_it_once(world, browser) -> None:
     assert [m.body for m in world.cases.transcript(case.id)].count("sekali") == 1
 
 
+def test_a_reply_whose_first_line_alarms_is_held_with_a_warning_until_sent_anyway(
+    world, browser
+) -> None:
+    case = world.open_case()
+    client = browser(world.caseworker)
+    client.post(f"/cases/{case.ref}/claim")
+    alarming = "Kami bisa carikan shelter untuk Anda.\nBalas kalau mau."
+    held = client.post(f"/cases/{case.ref}/reply", {"text": alarming, "client_token": "w"})
+    assert held.status_code == 200
+    assert "lock-screen notification" in held.text and "shelter" in held.text
+    assert 'name="send_anyway"' in held.text and 'name="client_token" value="w"' in held.text
+    assert alarming in held.text  # still in the box
+    assert [m.author for m in world.cases.transcript(case.id)] == ["person"]  # nothing sent
+    reworded = "Halo, ini Lentera.\nKami bisa carikan shelter untuk Anda."
+    assert (
+        client.post(f"/cases/{case.ref}/reply", {"text": reworded, "client_token": "r"}).status_code
+        == 303
+    )
+    for _ in range(2):  # "send anyway", double-clicked: one message
+        sent = client.post(
+            f"/cases/{case.ref}/reply",
+            {"text": alarming, "client_token": "w", "send_anyway": "1"},
+        )
+        assert sent.status_code == 303
+    bodies = [m.body for m in world.cases.transcript(case.id)]
+    assert bodies == [bodies[0], reworded, alarming.strip()]
+
+
 def test_second_claim_by_someone_else_is_409_with_a_clear_message(world, browser) -> None:
     case = world.open_case()
     first, second = browser(world.caseworker), browser(world.caseworker2)
@@ -207,6 +235,9 @@ def test_referral_is_recorded_and_its_contacts_go_into_the_reply_box(world, brow
     assert box and box.group(1).startswith("Halo,") and "KJRI" in box.group(1)
     assert [r.entry_id for r in world.cases.referrals(case.id)] == ["kjri-hong-kong"]
     assert "Konsulat" in response.text or "KJRI" in response.text
+    into_empty = client.post(f"/cases/{case.ref}/referral", {"referral": "hk-police", "text": ""})
+    box = re.search(r'<textarea id="reply-text"[^>]*>(.*?)</textarea>', into_empty.text, re.S)
+    assert box and box.group(1).startswith("Kontak yang bisa dihubungi:\n\nPolisi Hong Kong")
     bad = client.post(f"/cases/{case.ref}/referral", {"referral": "sa-police", "text": "kept"})
     assert bad.status_code == 422 and "kept" in bad.text  # not offered for Hong Kong
 
