@@ -235,6 +235,10 @@ class OutboxItem:
         channel: ``telegram`` or ``whatsapp``.
         body: Decrypted text.
         attempts: Attempts before this one.
+        answers_person: The person wrote since the case's last outbound message before
+            this one: it answers them, so it may ring. Otherwise Lentera writes first (a
+            follow-up, the first reply after a silence, a second message in a row) and it
+            is sent silently, because someone else may hold the phone.
     """
 
     id: int
@@ -244,3 +248,4 @@ class OutboxItem:
     channel: str
     body: str
     attempts: int
+    answers_person: bool = False

@@ -16,6 +16,9 @@ Row life cycle::
 
 A process killed mid-send leaves at most the row it was sending in ``sending``; it is sent
 again once its lease expires (or at once, when its owner is known dead), never the others.
+
+A leased item says whether it answers the person (:meth:`Outbox.answers_person`): a message
+Lentera starts itself goes out silently where the platform allows.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ from bot.security.encryption import Cipher
 
 QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
 MAX_ATTEMPTS = 6
+# Authors of the transcript whose messages went to the person.
+OUTBOUND_AUTHORS = ("assistant", "caseworker")
 
 
 def retry_delay(attempts: int) -> float:
@@ -176,9 +181,35 @@ class Outbox:
                     channel=str(row.channel),
                     body=self._cipher.decrypt(row.body),
                     attempts=int(row.attempts),
+                    answers_person=self.answers_person(int(row.case_id), row.message_id),
                 )
             )
         return leased
+
+    def answers_person(self, case_id: int, message_id: int | None) -> bool:
+        """True when the person wrote after the case's last outbound message before this one.
+
+        Decided by the transcript's order (message ids), so a message the person sends
+        while this one waits in the outbox does not change it. Outbound are the assistant's
+        and the caseworkers' messages; ``system`` lines are notes for the caseworker or the
+        channel's own emergency answer to the person's message, so they do not count. A row
+        with no transcript message is never an answer.
+        """
+        if message_id is None:
+            return False
+        m = case_messages
+        with self._engine.connect() as conn:
+            author = conn.execute(
+                sa.select(m.c.author)
+                .where(
+                    m.c.case_id == case_id,
+                    m.c.id < message_id,
+                    m.c.author.in_(("person", *OUTBOUND_AUTHORS)),
+                )
+                .order_by(m.c.id.desc())
+                .limit(1)
+            ).scalar()
+        return author == "person"
 
     def heartbeat(self, row_ids: Iterable[int], owner: str, lease_seconds: float) -> None:
         """Extend the lease of rows this process is still sending."""

@@ -15,8 +15,11 @@ from bot.delivery.outbox import Refused
 async def deliver(sender: TelegramSender, item: OutboxItem) -> None:
     """Send one outbox item to the chat stored for its pseudonym.
 
-    Sent silently (a notification without sound), like every message Lentera starts itself:
-    someone else may hold the phone.
+    A message the caseworker writes first (the person has not written since the case's
+    last outbound message: a follow-up, the first reply after a silence) is sent silently
+    (``disable_notification``: no sound), like every message Lentera starts itself, because
+    someone else may hold the phone. A reply to a fresh message from the person rings, as
+    any answer does.
 
     Raises:
         Refused: ``no_address`` (the person never wrote, or deleted their data), ``blocked``
@@ -29,7 +32,12 @@ async def deliver(sender: TelegramSender, item: OutboxItem) -> None:
     except DeliveryError as exc:
         raise Refused("no_address") from exc
     try:
-        await sender.send_text(chat_id, item.body, silent=True, recipient_id=item.conversation_id)
+        await sender.send_text(
+            chat_id,
+            item.body,
+            silent=not item.answers_person,
+            recipient_id=item.conversation_id,
+        )
     except InvalidToken as exc:
         raise telegram_configuration_error(exc) from exc
     except Forbidden as exc:

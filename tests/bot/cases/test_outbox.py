@@ -112,3 +112,26 @@ def test_transient_failures_retry_with_backoff_then_fail_with_a_code(stores):
     assert tuple(row) == ("failed", "unavailable", None)
     [reply] = [m for m in stores.cases.transcript(case.id) if m.id == message_id]
     assert reply.delivery_status == "failed"
+
+
+def test_an_item_answers_the_person_only_if_they_wrote_since_the_last_outbound_message(stores):
+    case = claimed_case(stores)  # the transcript ends with the assistant's question
+    cases, box = stores.cases, Outbox(stores.engine, stores.cipher, clock=stores.clock)
+
+    def lease_one() -> bool:
+        [item] = box.lease(channel="telegram", owner="a", lease_seconds=30)
+        box.sent(item.id, "a")
+        return item.answers_person
+
+    cases.send_reply(case.id, 1, "Halo, saya Maria dari LSM.", client_token="1")
+    assert lease_one() is False  # the first reply after a silence: Lentera writes first
+    cases.add_message(case.id, "person", "iya kak")
+    cases.send_reply(case.id, 1, "Baik, saya bantu.", client_token="2")
+    assert lease_one() is True  # answers what the person just wrote
+    cases.send_reply(case.id, 1, "Satu lagi: Anda di kota mana?", client_token="3")
+    assert lease_one() is False  # a second message in a row
+    cases.add_message(case.id, "person", "di Kowloon")
+    cases.add_message(case.id, "system", "[emergency contacts sent]")
+    cases.send_reply(case.id, 1, "Terima kasih.", client_token="4")
+    cases.add_message(case.id, "person", "sama-sama")  # written while the reply waits
+    assert lease_one() is True  # system lines do not count; later messages change nothing
