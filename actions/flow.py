@@ -444,8 +444,10 @@ def handle(state: State, reply: Reply, message: Message, directory: Directory) -
     """Route one message; see the module docstring for the order of precedence."""
     intent = main_request(message)
     pending, state.pending = state.pending, None
-    # The channel only lets a message through to the assistant when no case is open.
-    state.handoff_active = False
+    # The channel lets a message through to the assistant when no case is open, or, during
+    # a case, "delete my data" and its confirmation: only those keep the handoff state.
+    if intent != "delete_my_data" and pending != "delete":
+        state.handoff_active = False
     named = place_of(message)
     words = "" if message.is_button else message.text
     if intent != "nlu_fallback":

@@ -49,6 +49,9 @@ def test_worker_reaches_a_caseworker_and_gets_the_bot_back(stack) -> None:
     tg_say(rasa, chat, "majikan sy mukul sy kak, sy di hong kong")
     new_texts(telegram, chat, 0)
     count = len(texts_to(telegram, chat))
+    tg_say(rasa, chat, "boleh simpan")  # the storage notice of the first reply: yes
+    new_texts(telegram, chat, count)
+    count = len(texts_to(telegram, chat))
     tg_say(rasa, chat, "sy mau ngomong sama petugas aja")
     consent = "\n".join(new_texts(telegram, chat, count))
     assert ORGANISATION in consent  # says with whom, and for how long
@@ -60,8 +63,10 @@ def test_worker_reaches_a_caseworker_and_gets_the_bot_back(stack) -> None:
     assert ORGANISATION in opened
     [ref] = wait_until(console.refs, 5, "the case in the queue")  # type: ignore[misc]
     page = console.page(f"/cases/{ref}")
-    assert "majikan sy mukul sy kak" in page  # the transcript, the person's words
-    assert "Apakah Anda aman" in page or "aman" in page  # the assistant's turns too
+    assert "sy mau ngomong sama petugas aja" in page  # the transcript since "boleh simpan"
+    assert "majikan sy mukul sy kak" not in page  # written before consent: never kept
+    assert "abuse" in page  # what the dialogue knew is in the summary
+    assert "simpan terenkripsi" in page  # the assistant's turns too (its storage answer)
     assert str(chat) not in page  # never the chat id
 
     # While the case waits, the person writes: it reaches the case, the bot stays silent.
@@ -152,6 +157,61 @@ def test_delete_my_data_erases_every_store_and_says_how_to_clear_the_phone(stack
 
     wait_until(gone, 10, "every store to forget the person")
     # The person can start again at once, as someone new.
+    count = len(texts_to(telegram, chat))
+    tg_say(rasa, chat, "halo")
+    assert new_texts(telegram, chat, count)
+
+
+def test_delete_my_data_during_a_handoff_asks_then_leaves_a_tombstone(stack) -> None:
+    rasa, telegram, _whatsapp, console = stack
+    chat = 830_000_000 + int(time.time()) % 1_000_000
+    sender = sender_id(rasa.env, "telegram", chat)
+    tg_say(rasa, chat, "majikan sy mukul sy, sy di hong kong")
+    new_texts(telegram, chat, 0)
+    count = len(texts_to(telegram, chat))
+    tg_say(rasa, chat, "sy mau ngomong sama petugas aja")
+    new_texts(telegram, chat, count)
+    before = console.refs()
+    count = len(texts_to(telegram, chat))
+    tg_say(rasa, chat, "iya boleh")
+    new_texts(telegram, chat, count)
+    wait_until(lambda: console.refs() - before, 10, "the case to open")
+
+    count = len(texts_to(telegram, chat))
+    tg_say(rasa, chat, "tolong hapus data saya")  # during the handoff: still the person's right
+    question = "\n".join(new_texts(telegram, chat, count))
+    assert "menghapus" in question
+    count = len(texts_to(telegram, chat))
+    tg_say(rasa, chat, "iya")
+    confirmed = "\n".join(new_texts(telegram, chat, count))
+    assert "Telegram" in confirmed
+
+    lentera_db = create_engine(rasa.env["LENTERA_DATABASE_URL"])
+
+    def tombstone() -> bool:
+        with lentera_db.connect() as conn:
+            linked = conn.execute(
+                sa.text("SELECT count(*) FROM cases WHERE conversation_id = :s"), {"s": sender}
+            ).scalar()
+            deleted = conn.execute(
+                sa.text("SELECT count(*) FROM cases WHERE closed_reason = 'deleted'")
+            ).scalar()
+        return linked == 0 and bool(deleted)
+
+    wait_until(tombstone, 10, "the case to become a tombstone")
+    with lentera_db.connect() as conn:
+        bodies = (
+            conn.execute(
+                sa.text(
+                    "SELECT m.body FROM case_messages m JOIN cases c ON c.id = m.case_id "
+                    "WHERE c.closed_reason = 'deleted'"
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert bodies and all(body is None for body in bodies)
+    # The person is not left in silence: the assistant answers them again.
     count = len(texts_to(telegram, chat))
     tg_say(rasa, chat, "halo")
     assert new_texts(telegram, chat, count)

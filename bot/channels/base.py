@@ -25,6 +25,7 @@ from bot.channels.common import quiet_http_client_logs
 from bot.channels.erasure import erase_if_requested
 from bot.channels.guard import never_silent
 from bot.channels.handoff import Handoff
+from bot.channels.rasa_bridge import agent_of
 from bot.channels.safe_exit import is_safe_word, leave
 from bot.channels.stores import Runtime, build_runtime
 from bot.delivery.outbox import OutboxWorker
@@ -33,6 +34,8 @@ from bot.settings import Settings, load_settings
 from bot.storage.inbox import InboxRow
 
 logger = logging.getLogger(__name__)
+# How sure the NLU must be that a message during a handoff asks to delete the data.
+DELETE_CONFIDENCE = 0.5
 SenderT = TypeVar("SenderT")
 
 
@@ -74,7 +77,7 @@ class WebhookChannel(InputChannel, Generic[SenderT]):
             return
         self.runtime = build_runtime(settings, channel=self.LABEL, schema=schema)
         self.sender = self._make_sender(self.runtime)
-        self.handoff = Handoff(self.runtime.cases)
+        self.handoff = Handoff(self.runtime.cases, self._assistant_answers)
         self.worker = InboxWorker(
             self.runtime.inbox,
             self.CHANNEL,
@@ -139,6 +142,21 @@ class WebhookChannel(InputChannel, Generic[SenderT]):
             self.worker.start()
         if self.outbox_worker is not None:
             self.outbox_worker.start()
+
+    async def _assistant_answers(self, sender_id: str, text: str) -> bool:
+        """During a handoff: True for "delete my data" and the answer to its confirmation."""
+        agent = agent_of(self._app)
+        if agent is None or not agent.is_ready():
+            return False
+        parsed = await agent.parse_message(text)
+        intent = parsed.get("intent") or {}
+        name, confidence = intent.get("name"), float(intent.get("confidence") or 0.0)
+        if name == "delete_my_data" and confidence >= DELETE_CONFIDENCE:
+            return True
+        if name not in ("affirm", "deny"):
+            return False
+        tracker = await agent.tracker_store.retrieve(sender_id)
+        return tracker is not None and tracker.get_slot("pending") == "delete"
 
     async def _process_row(self, row: InboxRow) -> None:
         """One inbound row: into the open case if a caseworker has the conversation, else Rasa."""

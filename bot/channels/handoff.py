@@ -11,6 +11,11 @@ The one exception is danger: a danger phrase (:func:`bot.nlu.danger.is_danger`, 
 pipeline needed) or the emergency button marks the case urgent and sends the emergency
 contacts at once, from the channel itself. Button presses, ``/request_human`` and media
 during a case are only stored (media as ``[media]``).
+
+"Delete my data" is the person's right during a handoff too: a message Rasa's NLU reads as
+``delete_my_data``, and the yes or no that answers the assistant's confirmation, go to the
+assistant instead of the case (``wants_assistant``). A yes erases everything, the case
+becomes a content-free tombstone (bot/privacy/erasure.py).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import OutputChannel
@@ -59,9 +65,18 @@ def is_emergency(payload: dict[str, Any]) -> bool:
 class Handoff:
     """The channel path's check: is a caseworker handling this conversation?"""
 
-    def __init__(self, cases: CaseStore) -> None:
-        """Check against ``cases`` (the same database the console writes)."""
+    def __init__(
+        self,
+        cases: CaseStore,
+        wants_assistant: Callable[[str, str], Awaitable[bool]] | None = None,
+    ) -> None:
+        """Check against ``cases`` (the same database the console writes).
+
+        ``wants_assistant(sender_id, text)`` is True for a message the assistant answers even
+        during a case (a request to delete the person's data and its confirmation).
+        """
         self.cases = cases
+        self.wants_assistant = wants_assistant
 
     async def intercept(self, row: InboxRow, output: OutputChannel) -> bool:
         """Store the row in the sender's open case; True if there was one (Rasa not called).
@@ -79,6 +94,8 @@ class Handoff:
         if case is None:
             return False
         payload = row.payload
+        if await self._for_the_assistant(row.sender_id, payload):
+            return False
         store = functools.partial(self.cases.add_message, source_key=payload.get("message_id"))
         try:
             await asyncio.to_thread(store, case.id, "person", case_text(payload))
@@ -87,6 +104,18 @@ class Handoff:
         if is_emergency(payload):
             await self._emergency(case, row.sender_id, output)
         return True
+
+    async def _for_the_assistant(self, sender_id: str, payload: dict[str, Any]) -> bool:
+        if self.wants_assistant is None or is_emergency(payload):
+            return False
+        body = str(payload.get("text") or "")
+        if not body or payload.get("kind") not in ("text", "callback", "button"):
+            return False
+        try:
+            return await self.wants_assistant(sender_id, body)
+        except Exception:  # noqa: BLE001 - when unsure, the caseworker gets the message
+            logger.exception("Could not tell whether the assistant answers during a handoff")
+            return False
 
     async def _emergency(self, case: Case, recipient_id: str, output: OutputChannel) -> None:
         await asyncio.to_thread(self.cases.mark_urgent, case.id)
