@@ -335,3 +335,29 @@ async def test_a_case_closed_while_a_message_is_stored_lets_the_assistant_answer
         monkeypatch.setattr(channel.runtime.cases, "add_message", closed_meanwhile)
         await telegram(h, message_update(CHAT, "halo lagi"))
         assert [m.text for m in h.messages] == ["halo", "halo lagi"]
+
+
+async def test_what_the_assistant_must_answer_during_a_case_reaches_it_and_errors_do_not(
+    fake_telegram, database, secrets_env
+):
+    channel = telegram_channel(fake_telegram, database, secrets_env)
+    async with Harness(channel) as h:
+        await telegram(h, message_update(CHAT, "halo"))
+        [first] = h.messages
+        case = open_case_for(channel, first.sender_id)
+        asked: list[str] = []
+
+        async def wants(sender_id: str, body: str) -> bool:
+            asked.append(body)
+            if body == "boom":
+                raise RuntimeError("NLU down")
+            return body == "hapus data saya"
+
+        channel.handoff.wants_assistant = wants
+        await telegram(h, message_update(CHAT, "hapus data saya"))
+        await telegram(h, message_update(CHAT, "boom"))  # unsure: the caseworker gets it
+        await telegram(h, message_update(CHAT, DANGER))  # danger never waits for the NLU
+        assert [m.text for m in h.messages] == ["halo", "hapus data saya"]
+        bodies = [m.body for m in channel.runtime.cases.transcript(case.id)]
+        assert "hapus data saya" not in bodies and "boom" in bodies and DANGER in bodies
+        assert DANGER not in asked
