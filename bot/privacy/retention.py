@@ -7,6 +7,8 @@
   caseworker may still need it.
 - A conversation whose person never agreed to storage (bot/privacy/consent.py) goes one day
   after its last message: it holds no words, only what the dialogue needed.
+- With a conversation go the person's address (encrypted chat id, numbered choices) and
+  their answer to the storage notice: someone who writes again is new.
 
 `python -m bot.privacy purge` runs it once; the console process runs it every hour.
 """
@@ -24,6 +26,8 @@ import sqlalchemy as sa
 from bot.cases import CaseStore
 from bot.cases.tables import OPEN_STATUSES, cases
 from bot.privacy.consent import UNCONSENTED_DAYS, Consents
+from bot.privacy.tables import storage_consents
+from bot.storage.tables import address_table
 from bot.privacy.sent_log import SentLog
 
 logger = logging.getLogger(__name__)
@@ -89,14 +93,14 @@ def _has_events(tracker_engine: sa.engine.Engine) -> bool:
 
 def purge_conversations(
     tracker_engine: sa.engine.Engine, keep: set[str], before: float
-) -> tuple[int, int]:
+) -> tuple[list[str], int]:
     """Delete the events of conversations silent since ``before`` (except ``keep``).
 
-    Returns (conversations, events) erased. A tracker store without an ``events`` table
-    (nothing stored yet) erases nothing.
+    Returns the conversations erased and how many events. A tracker store without an
+    ``events`` table (nothing stored yet) erases nothing.
     """
     if not _has_events(tracker_engine):
-        return 0, 0
+        return [], 0
     events = TRACKER_EVENTS
     last = sa.func.max(events.c.timestamp)
     silent = sa.select(events.c.sender_id).group_by(events.c.sender_id).having(last < before)
@@ -106,7 +110,28 @@ def purge_conversations(
         for start in range(0, len(senders), 500):
             chunk = senders[start : start + 500]
             erased += conn.execute(sa.delete(events).where(events.c.sender_id.in_(chunk))).rowcount
-    return len(senders), erased
+    return senders, erased
+
+
+def forget_people(store_engine: sa.engine.Engine, senders: list[str], before: float) -> int:
+    """What Lentera's database keeps of people whose conversation is gone: their address
+    (chat id, numbered choices) if they have not written since ``before``, their consent.
+
+    Returns how many addresses were erased.
+    """
+    erased = 0
+    with store_engine.begin() as conn:
+        for start in range(0, len(senders), 500):
+            chunk = senders[start : start + 500]
+            erased += conn.execute(
+                sa.delete(address_table).where(
+                    address_table.c.sender_id.in_(chunk), address_table.c.updated_at < before
+                )
+            ).rowcount
+            conn.execute(
+                sa.delete(storage_consents).where(storage_consents.c.conversation_id.in_(chunk))
+            )
+    return int(erased)
 
 
 def erase_tracker_events(tracker_engine: sa.engine.Engine, sender_id: str) -> int:
@@ -140,14 +165,15 @@ def purge(
     conversations = events = 0
     if tracker_engine is not None:
         keep = open_conversations(store_engine)
-        conversations, events = purge_conversations(
+        old, events = purge_conversations(
             tracker_engine, keep, now - retention.conversation_days * DAY
         )
         agreed = Consents(store_engine).agreed()
         unconsented, unconsented_events = purge_conversations(
             tracker_engine, keep | agreed, now - UNCONSENTED_DAYS * DAY
         )
-        conversations, events = conversations + unconsented, events + unconsented_events
+        forget_people(store_engine, old + unconsented, now - UNCONSENTED_DAYS * DAY)
+        conversations, events = len(old) + len(unconsented), events + unconsented_events
     logger.info(
         "Retention: %d case(s), %d conversation(s) (%d events) erased",
         purged_cases,

@@ -17,6 +17,7 @@ from bot.privacy.consent import Consents
 from bot.privacy.retention import DAY, Retention, purge
 from bot.security.encryption import Cipher
 from bot.storage.engine import create_engine
+from bot.storage.tables import address_table
 
 NOW = 1_900_000_000.0
 
@@ -124,9 +125,29 @@ def test_a_conversation_nobody_agreed_to_keep_goes_a_day_after_its_last_message(
     open_case(store, "unconsented-with-case", NOW - 3 * DAY)
     Consents(engine).record("declined-25h", False, NOW - 25 * hour)
     Consents(engine).record("agreed-25h", True, NOW - 25 * hour)
+    for person, at in (("unconsented-23h", 23), ("unconsented-25h", 25), ("declined-25h", 25)):
+        address(engine, person, NOW - at * hour)
     done = purge(store, engine, tracker, Retention(30, 180), NOW)
     assert (done.conversations, done.events) == (2, 2)
     assert senders(tracker) == {"unconsented-23h", "agreed-25h", "unconsented-with-case"}
+    # With the conversation go the address and the answer to the notice.
+    assert addresses(engine) == {"unconsented-23h"}
+    assert Consents(engine).get("declined-25h") is None
+    assert Consents(engine).get("agreed-25h") is not None
+
+
+def address(engine, sender: str, at: float) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            sa.insert(address_table).values(
+                sender_id=sender, channel="telegram", address="encrypted", updated_at=at
+            )
+        )
+
+
+def addresses(engine) -> set[str]:
+    with engine.connect() as conn:
+        return set(conn.execute(sa.select(address_table.c.sender_id)).scalars())
 
 
 def test_an_empty_tracker_store_is_fine(database, tmp_path):
