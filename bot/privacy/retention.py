@@ -26,9 +26,9 @@ import sqlalchemy as sa
 from bot.cases import CaseStore
 from bot.cases.tables import OPEN_STATUSES, cases
 from bot.privacy.consent import UNCONSENTED_DAYS, Consents
+from bot.privacy.sent_log import SentLog
 from bot.privacy.tables import storage_consents
 from bot.storage.tables import address_table
-from bot.privacy.sent_log import SentLog
 
 logger = logging.getLogger(__name__)
 DAY = 86400.0
@@ -114,10 +114,10 @@ def purge_conversations(
 
 
 def forget_people(store_engine: sa.engine.Engine, senders: list[str], before: float) -> int:
-    """What Lentera's database keeps of people whose conversation is gone: their address
-    (chat id, numbered choices) if they have not written since ``before``, their consent.
+    """Erase what Lentera's database keeps of people whose conversation is gone.
 
-    Returns how many addresses were erased.
+    That is their address (chat id, numbered choices) if they have not written since
+    ``before``, and their answer to the storage notice. Returns how many addresses went.
     """
     erased = 0
     with store_engine.begin() as conn:

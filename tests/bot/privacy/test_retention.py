@@ -193,7 +193,6 @@ def test_the_command_prints_counts_and_refuses_bad_arguments(tmp_path):
 
 
 def test_forget_erases_one_person_from_every_store(tmp_path):
-    from bot.storage.tables import address_table
 
     root = __import__("pathlib").Path(__file__).resolve().parents[3]
     key = Fernet.generate_key().decode()
