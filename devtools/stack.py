@@ -47,6 +47,7 @@ class RasaStack:
     model: Path
     endpoints: Path
     env: Mapping[str, str]
+    actions_pid: int = 0  # to pause or kill the action server in failure tests
 
     def rest(self, sender: str, message: str, timeout: float = 60.0) -> list[dict]:
         """One turn through the REST channel; returns the bot messages."""
@@ -172,6 +173,7 @@ def running_stack(
                 model,
                 endpoints,
                 env,
+                actions.pid,
             )
         finally:
             _stop(rasa)

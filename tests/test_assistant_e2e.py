@@ -105,3 +105,24 @@ def test_unparseable_body_is_a_client_error(rasa_stack: RasaStack) -> None:
 def test_http_api_needs_the_token(rasa_stack: RasaStack) -> None:
     response = httpx.post(f"{rasa_stack.rasa_url}/model/parse", json={"text": "halo"})
     assert response.status_code == 401
+
+
+def test_a_hung_action_server_gets_the_hotlines_within_ten_seconds_then_recovers(
+    rasa_stack: RasaStack,
+) -> None:
+    import os
+    import signal
+    import time
+
+    sender = new_sender()
+    assert rasa_stack.rest(new_sender(), "halo")  # a warm process, as in service
+    os.kill(rasa_stack.actions_pid, signal.SIGSTOP)  # alive but answering nothing
+    try:
+        started = time.monotonic()
+        reply = texts(rasa_stack.rest(sender, "gaji sy blm dibayar 3 bulan", timeout=60))
+        waited = time.monotonic() - started
+    finally:
+        os.kill(rasa_stack.actions_pid, signal.SIGCONT)
+    assert waited < 10, f"waited {waited:.1f} s"
+    assert KEMLU_HOTLINE in reply  # a neutral apology with the national hotlines
+    assert "Gaji adalah hak Anda" in texts(rasa_stack.rest(sender, "gaji sy blm dibayar 3 bulan"))

@@ -4,11 +4,16 @@ Wraps Rasa's ``on_new_message`` so that the same text is never sent twice in one
 sends at most ``MAX_MESSAGES``, and a turn that sent nothing (an action server that is down,
 an internal error) still answers with an apology, the national hotlines and a caseworker
 button. The next message is handled afresh, whatever happened before.
+
+A slow action server is waited for at most ``LENTERA_ACTION_TIMEOUT_SECONDS`` (default 7, so
+the whole turn stays under 10 s; Rasa's own default is five minutes): Rasa then logs the
+failed action, the turn sends nothing, and the person gets the apology with the hotlines.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -22,6 +27,8 @@ from knowledge_base.render import render_entry
 
 logger = logging.getLogger(__name__)
 MAX_MESSAGES = 6
+# Under 10 s end to end: the rest of the turn and the apology need a moment too.
+DEFAULT_ACTION_TIMEOUT_SECONDS = 7.0
 Handler = Callable[[UserMessage], Awaitable[Any]]
 
 
@@ -81,6 +88,31 @@ def emergency_messages(country: str | None, language: str) -> list[str]:
     return messages
 
 
+def action_timeout_seconds() -> float:
+    """``LENTERA_ACTION_TIMEOUT_SECONDS``: how long a turn waits for the action server."""
+    raw = os.environ.get("LENTERA_ACTION_TIMEOUT_SECONDS", "").strip()
+    try:
+        value = float(raw) if raw else DEFAULT_ACTION_TIMEOUT_SECONDS
+    except ValueError:
+        value = DEFAULT_ACTION_TIMEOUT_SECONDS
+    return value if value > 0 else DEFAULT_ACTION_TIMEOUT_SECONDS
+
+
+def limit_action_timeout() -> float:
+    """Make Rasa wait for the action server at most `action_timeout_seconds` (idempotent).
+
+    Rasa reads ``DEFAULT_REQUEST_TIMEOUT`` from these two modules at call time; every channel
+    of this process is built through `never_silent`, so the limit holds for all of them.
+    """
+    import rasa.core.actions.action as rasa_action
+    import rasa.utils.endpoints as rasa_endpoints
+
+    seconds = action_timeout_seconds()
+    rasa_action.DEFAULT_REQUEST_TIMEOUT = seconds  # type: ignore[assignment]
+    rasa_endpoints.DEFAULT_REQUEST_TIMEOUT = seconds  # type: ignore[assignment]
+    return seconds
+
+
 def never_silent(on_new_message: Handler, *, reraise: bool = False) -> Handler:
     """Wrap ``on_new_message`` with a `TurnGuard` and the apology of last resort.
 
@@ -89,6 +121,7 @@ def never_silent(on_new_message: Handler, *, reraise: bool = False) -> Handler:
         reraise: Raise an error again when nothing was sent, so an inbox worker can retry
             the stored delivery (webhook channels); the REST channel answers at once instead.
     """
+    limit_action_timeout()
 
     async def guarded(message: UserMessage) -> Any:
         guard = TurnGuard(message.output_channel)

@@ -54,3 +54,23 @@ def test_a_failed_send_is_raised_for_the_worker_to_retry():
     message = UserMessage("halo", Down(), "pseudonym-2")
     with pytest.raises(ConnectionError):
         asyncio.run(never_silent(turn, reraise=True)(message))
+
+
+def test_rasa_waits_for_the_action_server_at_most_the_configured_time(monkeypatch):
+    import rasa.core.actions.action as rasa_action
+    import rasa.utils.endpoints as rasa_endpoints
+
+    from bot.channels.guard import DEFAULT_ACTION_TIMEOUT_SECONDS, limit_action_timeout
+
+    monkeypatch.setattr(rasa_action, "DEFAULT_REQUEST_TIMEOUT", rasa_action.DEFAULT_REQUEST_TIMEOUT)
+    monkeypatch.setattr(
+        rasa_endpoints, "DEFAULT_REQUEST_TIMEOUT", rasa_endpoints.DEFAULT_REQUEST_TIMEOUT
+    )
+    monkeypatch.delenv("LENTERA_ACTION_TIMEOUT_SECONDS", raising=False)
+    assert limit_action_timeout() == DEFAULT_ACTION_TIMEOUT_SECONDS < 10
+    assert rasa_action.DEFAULT_REQUEST_TIMEOUT == DEFAULT_ACTION_TIMEOUT_SECONDS
+    assert rasa_endpoints.DEFAULT_REQUEST_TIMEOUT == DEFAULT_ACTION_TIMEOUT_SECONDS
+    monkeypatch.setenv("LENTERA_ACTION_TIMEOUT_SECONDS", "4")
+    assert limit_action_timeout() == 4.0
+    monkeypatch.setenv("LENTERA_ACTION_TIMEOUT_SECONDS", "soon")
+    assert limit_action_timeout() == DEFAULT_ACTION_TIMEOUT_SECONDS
