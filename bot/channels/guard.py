@@ -108,8 +108,8 @@ def limit_action_timeout() -> float:
     import rasa.utils.endpoints as rasa_endpoints
 
     seconds = action_timeout_seconds()
-    rasa_action.DEFAULT_REQUEST_TIMEOUT = seconds  # type: ignore[assignment]
-    rasa_endpoints.DEFAULT_REQUEST_TIMEOUT = seconds  # type: ignore[assignment]
+    rasa_action.DEFAULT_REQUEST_TIMEOUT = seconds
+    rasa_endpoints.DEFAULT_REQUEST_TIMEOUT = seconds
     return seconds
 
 
