@@ -126,3 +126,20 @@ def test_a_hung_action_server_gets_the_hotlines_within_ten_seconds_then_recovers
     assert waited < 10, f"waited {waited:.1f} s"
     assert KEMLU_HOTLINE in reply  # a neutral apology with the national hotlines
     assert "Gaji adalah hak Anda" in texts(rasa_stack.rest(sender, "gaji sy blm dibayar 3 bulan"))
+
+
+def test_ready_says_what_a_turn_needs_and_names_what_fails(rasa_stack: RasaStack) -> None:
+    import os
+    import signal
+
+    ready = f"{rasa_stack.rasa_url}/webhooks/rest/ready"
+    answer = httpx.get(ready, timeout=30)
+    assert answer.status_code == 200, answer.text
+    assert set(answer.json()["checks"]) == {"model", "tracker_store", "lock_store", "action_server"}
+    assert httpx.get(f"{rasa_stack.actions_url}/ready", timeout=10).status_code == 200
+    os.kill(rasa_stack.actions_pid, signal.SIGSTOP)
+    try:
+        answer = httpx.get(ready, timeout=30)
+    finally:
+        os.kill(rasa_stack.actions_pid, signal.SIGCONT)
+    assert answer.status_code == 503 and answer.json()["checks"]["action_server"] != "ok"

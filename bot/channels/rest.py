@@ -10,11 +10,14 @@ from rasa.core.channels.rest import RestInput as RasaRestInput
 from sanic import Blueprint
 
 from bot.channels.guard import never_silent
+from bot.channels.readiness import ready
 
 
 class RestInput(RasaRestInput):
     """The stock REST input; every turn answered, none repeated or runaway."""
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        """Rasa's routes, with the guarded handler."""
-        return super().blueprint(never_silent(on_new_message))
+        """Rasa's routes, with the guarded handler, and ``/ready`` (bot/channels/readiness.py)."""
+        blueprint = super().blueprint(never_silent(on_new_message))
+        blueprint.add_route(ready, "/ready", methods=["GET"])
+        return blueprint

@@ -1,8 +1,8 @@
 """The console application: :class:`Console` (what the views use) and :func:`create_app`.
 
-Every route is listed in :func:`routes`; all but ``/login``, ``/health`` and ``/static`` go
-through :func:`bot.console.routing.guarded` (``tests/bot/console/test_authorisation.py``
-checks that the list and its matrix agree).
+Every route is listed in :func:`routes`; all but ``/login``, ``/health``, ``/ready`` and
+``/static`` go through :func:`bot.console.routing.guarded`
+(``tests/bot/console/test_authorisation.py`` checks that the list and its matrix agree).
 """
 
 from __future__ import annotations
@@ -134,6 +134,7 @@ def routes() -> list[BaseRoute]:
     return [
         Route("/", lambda _request: RedirectResponse("/cases", status_code=303), methods=get),
         Route("/health", auth.health, methods=get),
+        Route("/ready", auth.health, methods=get),  # ready = the database answers
         Route("/login", auth.login_form, methods=get),
         Route("/login", auth.login, methods=post),
         Route("/logout", guarded(_post("logout"), auth.logout), methods=post),

@@ -7,11 +7,13 @@ import logging
 import os
 import subprocess
 import sys
+import time
 
 from bot.settings import DEFAULT_ACTIONS_PORT, DEFAULT_RASA_PORT, load_console_settings
 from bot.stack.endpoints import write_endpoints
 from bot.stack.model import ensure_model
 from bot.stack.paths import BIN, ROOT, VAR
+from bot.stack.readiness import ready_urls, wait_until_ready
 from bot.stack.secrets import local_secrets
 
 RASA_PORT = int(os.environ.get("LENTERA_RASA_PORT", DEFAULT_RASA_PORT))
@@ -46,6 +48,8 @@ def procfile(*, demo: bool) -> str:
         " --endpoints $LENTERA_ENDPOINTS",
         # Host and port from LENTERA_CONSOLE_HOST/PORT (default 127.0.0.1:8080).
         "console": "$LENTERA_BIN/python -m bot.console serve",
+        # Prints "Lentera is ready" once every process answers its /ready.
+        "ready": "$LENTERA_BIN/python -m bot.stack ready",
     }
     if demo:
         # Tokens, secrets and ports come from devtools.demo.DEMO_CHANNELS, like the
@@ -84,7 +88,7 @@ def run(*, demo: bool) -> None:
         )
     print(
         f"""
-Lentera is starting (loading the model takes about a minute).
+Lentera is starting; "Lentera is ready" follows once every process answers.
   Chat (REST):  curl -s localhost:{RASA_PORT}/webhooks/rest/webhook \\
                   -H 'Content-Type: application/json' -d '{{"sender": "me", "message": "halo"}}'
   Chat (terminal): make shell
@@ -133,7 +137,7 @@ def shell() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Parse the command and run it."""
     parser = argparse.ArgumentParser(prog="python -m bot.stack")
-    parser.add_argument("command", choices=["train", "run", "shell"])
+    parser.add_argument("command", choices=["train", "run", "shell", "ready"])
     parser.add_argument("--demo", action="store_true", help="also run fake Telegram/WhatsApp")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -141,9 +145,27 @@ def main(argv: list[str] | None = None) -> int:
         print(ensure_model())
     elif args.command == "run":
         run(demo=args.demo)
+    elif args.command == "ready":
+        announce_ready()
     else:
         shell()
     return 0
+
+
+def announce_ready() -> None:
+    """Wait for every process, print the ready line with the URLs, then stay idle."""
+    console = load_console_settings()
+    console_url = f"http://{console.host}:{console.port}"
+    wait_until_ready(
+        ready_urls(RASA_PORT, ACTIONS_PORT, console_url), say=lambda line: print(line, flush=True)
+    )
+    print(
+        f"Lentera is ready: chat http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook, "
+        f"console {console_url}/",
+        flush=True,
+    )
+    while True:  # honcho stops every process when one exits
+        time.sleep(3600)
 
 
 if __name__ == "__main__":

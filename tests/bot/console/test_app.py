@@ -17,7 +17,13 @@ from bot.console.app import routes
 from tests.bot.console.conftest import World
 
 WHO = ("anonymous", "outsider", "caseworker", "supervisor", "admin")
-PUBLIC = {("GET", "/"), ("GET", "/health"), ("GET", "/login"), ("POST", "/login")}
+PUBLIC = {
+    ("GET", "/"),
+    ("GET", "/health"),
+    ("GET", "/ready"),
+    ("GET", "/login"),
+    ("POST", "/login"),
+}
 
 
 @dataclass(frozen=True)

@@ -40,9 +40,10 @@ def test_our_script_has_no_eval_and_no_other_host() -> None:
         assert forbidden not in code
 
 
-def test_health_is_200_with_the_database(browser) -> None:
-    response = browser(None).get("/health")
-    assert response.status_code == 200 and response.json()["database"] == "ok"
+def test_health_and_ready_are_200_with_the_database(browser) -> None:
+    for path in ("/health", "/ready"):
+        response = browser(None).get(path)
+        assert response.status_code == 200 and response.json()["database"] == "ok"
 
 
 def test_health_is_503_without_the_database(world) -> None:
