@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from bench.channels.clients import Channels
 from devtools.conversations import bot_utterances, compare, sender_id, tracker, user_texts
 
+KEEP_IT = "boleh simpan"  # the answer to the storage notice
 SCRIPT = [
     "halo",
     "gaji saya belum dibayar 3 bulan",
@@ -33,14 +34,18 @@ async def _conversation(
 ) -> None:
     rng = random.Random(user)
     index = rng.randrange(len(SCRIPT))
+    first = True
     while time.monotonic() < deadline:
-        text = SCRIPT[index % len(SCRIPT)]
-        index += 1
+        # Words reach the tracker store only with consent, and the check below compares
+        # the tracker with what the platform received: each person agrees first.
+        text = KEEP_IT if first else SCRIPT[index % len(SCRIPT)]
+        index += 0 if first else 1
         before = len(channels.arrival_times(channel, user))
         start = time.time()
         if await channels.send(channel, user, text) != 200:
             continue
         sent.append(text)
+        first = False
         if await channels.wait_for_replies(channel, user, before + 1, timeout=60):
             waits.append(channels.arrival_times(channel, user)[before] - start)
         await asyncio.sleep(rng.uniform(0.0, 0.3))

@@ -36,7 +36,9 @@ pytestmark = [pytest.mark.stack, pytest.mark.browser]
 CHROMIUM = os.environ.get("LENTERA_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = VAR / "test-artifacts" / "demo_pages"
 REPLY_TIMEOUT_MS = 15_000
-MESSAGES = ["halo", "gaji sy blm dibayar 3 bulan"]
+# Words reach the tracker store only with consent; the test compares the tracker with the
+# page, so the person agrees first.
+MESSAGES = ["boleh simpan", "halo", "gaji sy blm dibayar 3 bulan"]
 BOT_TEXTS = "[...document.querySelectorAll('#log > div.b')].map(d => d.firstChild.textContent)"
 
 

@@ -85,6 +85,9 @@ def e2e(rasa_stack, platform_fakes) -> E2E:
     return E2E(rasa_stack, *platform_fakes)
 
 
+KEEP_IT = "boleh simpan"  # the answer to the storage notice
+
+
 def _settle_telegram(e2e: E2E, chat: int) -> list:
     wait_quiet(lambda: len(telegram_delivered(e2e.telegram, chat)), quiet=3.0, timeout=90)
     return telegram_delivered(e2e.telegram, chat)
@@ -98,6 +101,10 @@ def _settle_whatsapp(e2e: E2E, wa_id: str) -> list:
 @pytest.mark.parametrize(("text", "language"), [("halo kak", "id"), ("hello, I need help", "en")])
 def test_telegram_turn_reaches_the_right_chat_with_buttons_and_language(e2e, text, language):
     chat = e2e.new_chat()
+    # The words reach the tracker store only with consent: say yes, so every reply is
+    # there to compare with what the platform received.
+    assert e2e.telegram_post(message_update(chat, KEEP_IT)).status_code == 200
+    _settle_telegram(e2e, chat)
     assert e2e.telegram_post(message_update(chat, text, language_code=language)).status_code == 200
     delivered = _settle_telegram(e2e, chat)
     assert delivered, "no reply reached the fake Telegram"
@@ -113,6 +120,8 @@ def test_telegram_turn_reaches_the_right_chat_with_buttons_and_language(e2e, tex
 @pytest.mark.parametrize(("text", "language"), [("halo kak", "id"), ("hello, I need help", "en")])
 def test_whatsapp_turn_reaches_the_right_number_with_buttons_and_language(e2e, text, language):
     wa_id = e2e.new_wa_id() if language == "id" else "4479" + e2e.new_wa_id()[5:]
+    assert e2e.whatsapp_post(text_notification(wa_id, KEEP_IT)).status_code == 200
+    _settle_whatsapp(e2e, wa_id)
     assert e2e.whatsapp_post(text_notification(wa_id, text)).status_code == 200
     delivered = _settle_whatsapp(e2e, wa_id)
     assert delivered, "no reply reached the fake WhatsApp"
@@ -169,6 +178,10 @@ def test_hostile_text_gets_a_sane_reply_on_both_channels(e2e, text):
 
 def test_same_delivery_five_times_gives_exactly_one_reply(e2e):
     chat, wa_id = e2e.new_chat(), e2e.new_wa_id()
+    assert e2e.telegram_post(message_update(chat, KEEP_IT)).status_code == 200
+    assert e2e.whatsapp_post(text_notification(wa_id, KEEP_IT)).status_code == 200
+    _settle_telegram(e2e, chat)
+    _settle_whatsapp(e2e, wa_id)
     update = message_update(chat, "halo")
     notification = text_notification(wa_id, "halo")
     for _ in range(5):
@@ -176,7 +189,7 @@ def test_same_delivery_five_times_gives_exactly_one_reply(e2e):
         assert e2e.whatsapp_post(notification).status_code == 200
     telegram, whatsapp = _settle_telegram(e2e, chat), _settle_whatsapp(e2e, wa_id)
     tg_state, wa_state = e2e.tracker_of("telegram", chat), e2e.tracker_of("whatsapp", wa_id)
-    assert len(user_texts(tg_state)) == 1 and len(user_texts(wa_state)) == 1
+    assert len(user_texts(tg_state)) == 2 and len(user_texts(wa_state)) == 2
     assert len(telegram) == len(bot_utterances(tg_state)) >= 1
     assert compare(bot_utterances(wa_state), whatsapp)[1:] == (0, 0)
 
