@@ -1,6 +1,7 @@
 """Command line: ``python -m knowledge_base validate|build|search``.
 
-- ``validate``: check every directory file; errors exit 1, warnings are listed.
+- ``validate``: check every directory file and the money facts (``money/facts.yml``); errors
+  exit 1, warnings are listed.
 - ``build``: (re)build the dense index under ``var/index/`` when the directory changed.
 - ``search "<text>" [--country XX] [--service S] [--lang id|en] [--k N] [--json]``:
   the stable interface of ``shared/spec/referral_schema.md``.
@@ -24,6 +25,9 @@ from knowledge_base.directory import (
     load_directory,
     load_problem_services,
 )
+from knowledge_base.money.facts import FACTS_PATH, MoneyFactsError, build_money_facts, read_document
+from knowledge_base.money.lookups import check_lookups
+from knowledge_base.money.validation import validate_money_document
 from knowledge_base.vocabulary import COUNTRY_NAMES
 
 logger = logging.getLogger(__name__)
@@ -47,8 +51,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    v = sub.add_parser("validate", help="check the directory files")
+    v = sub.add_parser("validate", help="check the directory files and the money facts")
     v.add_argument("--quiet", action="store_true", help="do not list warnings")
+    v.add_argument(
+        "--money-facts", type=Path, default=FACTS_PATH, help="the money facts file to check"
+    )
 
     b = sub.add_parser("build", help="build the search index when the directory changed")
     b.add_argument("--force", action="store_true", help="rebuild even if up to date")
@@ -91,7 +98,30 @@ def _validate(args: argparse.Namespace) -> int:
             f"{undated} channels with undated sources."
         )
     print(f"{len(raws)} entries checked: {len(errors)} error(s), {len(warnings)} warning(s).")
-    return 1 if errors else 0
+    money_errors = _validate_money(args.money_facts)
+    return 1 if errors or money_errors else 0
+
+
+def _validate_money(path: Path) -> int:
+    """Check the money facts file and what the money help reads from it; return the errors."""
+    try:
+        document = read_document(path)
+    except MoneyFactsError as exc:
+        print(f"ERROR {exc}", file=sys.stderr)
+        return 1
+    issues = validate_money_document(str(path), document)
+    errors = [str(i) for i in issues if i.severity == "error"]
+    if not errors:
+        errors = [f"ERROR {path}: {p}" for p in check_lookups(build_money_facts(document))]
+    for line in errors:
+        print(line, file=sys.stderr)
+    count = (
+        len(document["facts"])
+        if isinstance(document, dict) and isinstance(document.get("facts"), list)
+        else 0
+    )
+    print(f"{count} money facts checked: {len(errors)} error(s).")
+    return len(errors)
 
 
 def _build(args: argparse.Namespace) -> int:
