@@ -1,7 +1,8 @@
 """The case store: organisations, cases, transcripts, replies, the outbox and the audit log.
 
 A storage layer: may import ``bot.storage``, ``bot.security``, ``bot.settings`` and the plain
-``bot.texts``; never a channel, Rasa or the console (``tests/test_import_rules.py``).
+``bot.texts`` and ``bot.places`` (a country's time zone, for safe contact); never a channel,
+Rasa or the console (``tests/test_import_rules.py``).
 """
 
 from bot.cases.models import (
@@ -13,6 +14,8 @@ from bot.cases.models import (
     CaseMessage,
     CaseNotFound,
     Change,
+    ContactCheck,
+    ContactPreference,
     NoOrganisation,
     NotAssignee,
     Note,
@@ -36,6 +39,8 @@ __all__ = [
     "CaseNotFound",
     "CaseStore",
     "Change",
+    "ContactCheck",
+    "ContactPreference",
     "NoOrganisation",
     "NotAssignee",
     "Note",

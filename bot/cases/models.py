@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 AUTHORS = ("person", "assistant", "caseworker", "system")
 RISKS = ("normal", "urgent")
@@ -51,8 +54,9 @@ class ReplyRefused(CaseError):
     """A caseworker reply was not queued.
 
     Attributes:
-        reason: ``empty``, ``too_long``, ``closed``, ``deleted``, ``not_claimed`` or
-            ``claimed_by_other`` (the console turns it into a clear message).
+        reason: ``empty``, ``too_long``, ``closed``, ``deleted``, ``not_claimed``,
+            ``claimed_by_other``, or for a message that writes first (safe contact)
+            ``not_agreed`` or ``outside_hours`` (the console turns it into a clear message).
     """
 
     def __init__(self, reason: str) -> None:
@@ -92,6 +96,91 @@ class OfficeHours:
         )
 
 
+HHMM = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$")
+
+
+def local_time(when: float, tz: str) -> str:
+    """``when`` (Unix seconds) as ``HH:MM`` in the IANA zone ``tz``.
+
+    An unknown zone falls back to UTC+7 (WIB), like the office hours of the default
+    organisation.
+    """
+    try:
+        zone: dt.tzinfo = ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = dt.timezone(dt.timedelta(hours=7))
+    return dt.datetime.fromtimestamp(when, zone).strftime("%H:%M")
+
+
+@dataclass(frozen=True)
+class ContactPreference:
+    """Whether, and when, a caseworker may write to the person first (safe contact).
+
+    Times are the person's local time. A window whose end is before its start crosses
+    midnight (``22:00``-``01:00``); ``24:00`` is midnight as an end.
+
+    Attributes:
+        agreed: The person said a caseworker may write first.
+        start: ``HH:MM`` the window opens, or None: any time (only when agreed).
+        end: ``HH:MM`` it closes (exclusive), or None with ``start``.
+    """
+
+    agreed: bool
+    start: str | None = None
+    end: str | None = None
+
+    def __post_init__(self) -> None:
+        """Refuse a window that is half given, empty, or given with a refusal."""
+        if (self.start is None) != (self.end is None):
+            raise ValueError("a contact window needs both its start and its end")
+        if self.start is not None and self.end is not None:
+            if not self.agreed:
+                raise ValueError("a refusal has no hours")
+            if not (HHMM.match(self.start) and HHMM.match(self.end)) or self.start == "24:00":
+                raise ValueError("contact hours are HH:MM")
+            if self.start == self.end:
+                raise ValueError("an empty contact window")
+
+    @property
+    def any_time(self) -> bool:
+        """Agreed without hours."""
+        return self.agreed and self.start is None
+
+    def window(self) -> str:
+        """``19:00–21:00``; empty when there are no hours."""
+        return f"{self.start}–{self.end}" if self.start is not None else ""
+
+    def allows(self, local: str) -> bool:
+        """True when a caseworker may write first at local time ``local`` (``HH:MM``)."""
+        if not self.agreed:
+            return False
+        if self.start is None or self.end is None:
+            return True
+        if self.start < self.end:
+            return self.start <= local < self.end
+        return local >= self.start or local < self.end
+
+
+@dataclass(frozen=True)
+class ContactCheck:
+    """What safe contact says about a case now (the case page, a refused reply).
+
+    Attributes:
+        preference: What the person said, or None: not answered (the answer is no).
+        time_zone: The person's IANA time zone (their country's, else the organisation's).
+        local: The person's local time now, ``HH:MM``.
+        writes_first: A message now would write first: the person has not written since
+            the case's last outbound message, nor in the last few minutes.
+        refusal: ``not_agreed``, ``outside_hours`` or None: a message now may go.
+    """
+
+    preference: ContactPreference | None
+    time_zone: str
+    local: str
+    writes_first: bool
+    refusal: str | None
+
+
 @dataclass(frozen=True)
 class Organisation:
     """An NGO team receiving cases.
@@ -121,7 +210,8 @@ class Case:
 
     ``summary`` is decrypted; ``conversation_id`` is the pseudonymous Rasa sender id (never a
     chat id or a phone number). ``version`` is the last change of the case in the feed of
-    :meth:`bot.cases.store.CaseStore.changes_since`.
+    :meth:`bot.cases.store.CaseStore.changes_since`. ``contact`` is the person's safe-contact
+    answer (None: not answered, so no caseworker may write first), recorded at ``contact_at``.
     """
 
     id: int
@@ -147,6 +237,8 @@ class Case:
     closed_at: float | None
     closed_reason: str | None
     version: int
+    contact: ContactPreference | None = None
+    contact_at: float | None = None
 
     @property
     def is_open(self) -> bool:
@@ -212,7 +304,7 @@ class Change:
         case_ref: Its public reference.
         kind: ``opened``, ``message``, ``urgent``, ``claimed``, ``released``,
             ``reassigned``, ``closed``, ``reply``, ``delivery``, ``note``, ``referral``,
-            ``claim_expired`` or ``deleted``.
+            ``claim_expired``, ``contact`` or ``deleted``.
         at: Unix time.
     """
 

@@ -79,6 +79,22 @@ def enqueue(
     return int(result.inserted_primary_key[0])
 
 
+def person_wrote_last(conn: Connection, case_id: int, *, before: int | None = None) -> bool:
+    """True when the case's latest message (before message id ``before``) is the person's.
+
+    Only the person's and the outbound messages count (:data:`OUTBOUND_AUTHORS`); the
+    ``system`` lines are not sent by a caseworker. False for a case with neither.
+    """
+    m = case_messages
+    query = sa.select(m.c.author).where(
+        m.c.case_id == case_id, m.c.author.in_(("person", *OUTBOUND_AUTHORS))
+    )
+    if before is not None:
+        query = query.where(m.c.id < before)
+    author = conn.execute(query.order_by(m.c.id.desc()).limit(1)).scalar()
+    return author == "person"
+
+
 class Outbox:
     """Outbox access for the delivering process; every method is one short transaction."""
 
@@ -197,19 +213,8 @@ class Outbox:
         """
         if message_id is None:
             return False
-        m = case_messages
         with self._engine.connect() as conn:
-            author = conn.execute(
-                sa.select(m.c.author)
-                .where(
-                    m.c.case_id == case_id,
-                    m.c.id < message_id,
-                    m.c.author.in_(("person", *OUTBOUND_AUTHORS)),
-                )
-                .order_by(m.c.id.desc())
-                .limit(1)
-            ).scalar()
-        return author == "person"
+            return person_wrote_last(conn, case_id, before=message_id)
 
     def heartbeat(self, row_ids: Iterable[int], owner: str, lease_seconds: float) -> None:
         """Extend the lease of rows this process is still sending."""

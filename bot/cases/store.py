@@ -14,6 +14,11 @@ Case life cycle::
 
 While a case is waiting or claimed the assistant is silent for that conversation: the channel
 path asks :meth:`CaseStore.active_case` before it calls Rasa.
+
+Safe contact: a caseworker may write first (the person has not written since the case's last
+outbound message) only if the person agreed and only in the hours they chose, in their local
+time (:meth:`CaseStore.set_contact`, :meth:`CaseStore.contact_check`; the console sends
+with ``safe_contact=True``). Until they answer, the answer is no.
 """
 
 from __future__ import annotations
@@ -41,6 +46,8 @@ from bot.cases.models import (
     CaseMessage,
     CaseNotFound,
     Change,
+    ContactCheck,
+    ContactPreference,
     NotAssignee,
     Note,
     OfficeHours,
@@ -48,8 +55,9 @@ from bot.cases.models import (
     OrganisationExists,
     Referral,
     ReplyRefused,
+    local_time,
 )
-from bot.cases.outbox import FAILED, QUEUED, SENDING, enqueue
+from bot.cases.outbox import FAILED, QUEUED, SENDING, enqueue, person_wrote_last
 from bot.cases.tables import (
     CLAIMED,
     CLOSED,
@@ -62,6 +70,7 @@ from bot.cases.tables import (
     organisations,
     outbox,
 )
+from bot.places import places
 from bot.security.encryption import Cipher
 from bot.texts import text
 
@@ -74,6 +83,17 @@ PERSON_LEFT_NOTICE = (
     "Do not contact them; wait until they write again."
 )
 RETURN_TOKEN = "return_to_assistant"  # noqa: S105 - an idempotency key, not a secret
+# Safe contact: a caseworker message within this long of the person's latest message is
+# still the conversation they started (a second message in a row while they chat), not a
+# follow-up after a silence.
+ANSWER_GRACE_SECONDS = 15 * 60
+# Clearing the safe-contact answer with the rest of a case's content.
+NO_CONTACT: dict[str, Any] = {
+    "contact_ok": None,
+    "contact_from": None,
+    "contact_until": None,
+    "contact_at": None,
+}
 
 
 def staff_actor(staff_id: int) -> str:
@@ -665,19 +685,114 @@ class CaseStore:
         with self._engine.connect() as conn:
             return journal.current_version(conn)
 
+    # -- safe contact ----------------------------------------------------------------------
+
+    def set_contact(self, case_id: int, preference: ContactPreference) -> bool:
+        """Record the person's answer: may a caseworker write first, and when.
+
+        Only once per case, while it is open: True if recorded now, False if the case had
+        an answer already (a redelivered message) or is closed. Audit ``contact_preference``
+        (by the person, no content); the change feed says ``contact``.
+
+        Raises:
+            CaseNotFound: If there is no such case.
+        """
+        now = self._clock()
+        with self._engine.begin() as conn:
+            row = self._lock(conn, case_id, now)
+            if row.status == CLOSED or row.contact_ok is not None:
+                return False
+            conn.execute(
+                sa.update(cases)
+                .where(cases.c.id == case_id)
+                .values(
+                    contact_ok=preference.agreed,
+                    contact_from=preference.start,
+                    contact_until=preference.end,
+                    contact_at=now,
+                )
+            )
+            self._audit(conn, "person", "contact_preference", row, now)
+            journal.record_change(conn, case_id, "contact", now)
+        return True
+
+    def person_time_zone(self, case: Case) -> str:
+        """The person's IANA time zone: their country's, else their organisation's hours'."""
+        with self._engine.connect() as conn:
+            row = conn.execute(sa.select(cases).where(cases.c.id == case.id)).first()
+            if row is None:
+                raise CaseNotFound(f"no case {case.id}")
+            return self._time_zone(conn, row)
+
+    def contact_check(self, case_id: int) -> ContactCheck:
+        """Would a caseworker message now write first, and would safe contact allow it?
+
+        Raises:
+            CaseNotFound: If there is no such case.
+        """
+        with self._engine.connect() as conn:
+            row = conn.execute(sa.select(cases).where(cases.c.id == case_id)).first()
+            if row is None:
+                raise CaseNotFound(f"no case {case_id}")
+            return self._contact_check(conn, row, self._clock())
+
+    def _time_zone(self, conn: Connection, row: Row[Any]) -> str:
+        zone = places().time_zone(row.country)
+        if zone is not None:
+            return zone
+        # No country, or one outside the directory: the organisation's office-hours zone
+        # (the default organisation's, Asia/Jakarta, when it states none).
+        organisation = orgs.by_id(conn, int(row.organisation_id))
+        hours = organisation.office_hours if organisation is not None else None
+        return (hours or OfficeHours()).tz
+
+    def _contact_check(self, conn: Connection, row: Row[Any], now: float) -> ContactCheck:
+        case_id = int(row.id)
+        preference = _preference(row)
+        zone = self._time_zone(conn, row)
+        local = local_time(now, zone)
+        writes_first = not person_wrote_last(conn, case_id)
+        if writes_first:
+            person_at = conn.execute(
+                sa.select(sa.func.max(case_messages.c.at)).where(
+                    case_messages.c.case_id == case_id, case_messages.c.author == "person"
+                )
+            ).scalar()
+            writes_first = person_at is None or now - float(person_at) > ANSWER_GRACE_SECONDS
+        refusal: str | None = None
+        if writes_first:
+            if preference is None or not preference.agreed:
+                refusal = "not_agreed"
+            elif not preference.allows(local):
+                refusal = "outside_hours"
+        return ContactCheck(preference, zone, local, writes_first, refusal)
+
     # -- replies, notes, referrals ---------------------------------------------------------
 
-    def send_reply(self, case_id: int, staff_id: int, body: str, *, client_token: str) -> int:
+    def send_reply(
+        self,
+        case_id: int,
+        staff_id: int,
+        body: str,
+        *,
+        client_token: str,
+        safe_contact: bool = False,
+    ) -> int:
         """Queue a caseworker's reply for delivery; return the case message id.
 
         The case message (delivery status ``queued``) and the outbox row are written in one
         transaction. The same ``client_token`` again (a double click) returns the first
         message's id and queues nothing.
 
+        With ``safe_contact`` (the console), a message that writes first is refused unless
+        the person agreed to it and it is inside their hours (:meth:`contact_check`, decided
+        in the same transaction); a reply to the person's message always goes.
+
         Raises:
             ReplyRefused: ``empty``, ``too_long`` (over 2000 characters), ``closed``,
-                ``deleted``, ``not_claimed`` or ``claimed_by_other``; nothing is stored
-                but the denied audit row.
+                ``deleted``, ``not_claimed``, ``claimed_by_other``, ``not_agreed`` or
+                ``outside_hours``; nothing is stored but the denied audit row (action
+                ``reply``, or ``reply_writes_first`` for the last two).
             CaseNotFound: If there is no such case.
         """
         clean = body.strip()
@@ -699,8 +814,12 @@ class CaseStore:
             if known is not None and known[0] is not None:
                 return int(known[0])
             refusal = refusal or _reply_refusal(row, staff_id)
+            action = "reply"
+            if refusal is None and safe_contact:
+                refusal = self._contact_check(conn, row, now).refusal
+                action = "reply_writes_first"
             if refusal is not None:
-                self._audit(conn, staff_actor(staff_id), "reply", row, now, outcome="denied")
+                self._audit(conn, staff_actor(staff_id), action, row, now, outcome="denied")
             else:
                 message_id = self._queue_message(
                     conn, row, "caseworker", clean, now=now, client_token=token, staff_id=staff_id
@@ -878,8 +997,9 @@ class CaseStore:
         """Delete what a person wrote, at their request; return the number of cases touched.
 
         Every case of the conversation becomes a content-free tombstone: summary, city,
-        messages, notes and unsent replies blanked, status ``closed``, reason ``deleted``, the
-        link to the conversation cut. The audit rows (content-free) stay.
+        the safe-contact answer, messages, notes and unsent replies blanked, status
+        ``closed``, reason ``deleted``, the link to the conversation cut. The audit rows
+        (content-free) stay.
         """
         with self._engine.connect() as conn:
             ids = [
@@ -915,6 +1035,7 @@ class CaseStore:
                 .values(
                     summary=None,
                     city=None,
+                    **NO_CONTACT,
                     conversation_id=DELETED_CONVERSATION,
                     status=CLOSED,
                     closed_reason="deleted",
@@ -929,8 +1050,9 @@ class CaseStore:
     def purge_closed(self, closed_before: float) -> int:
         """Retention: blank the content of cases closed before ``closed_before``.
 
-        Messages, notes, summary and city go; the case row stays as a content-free record
-        (counts for the dashboard, the audit trail). Returns the number of cases purged.
+        Messages, notes, summary, city and the safe-contact answer go; the case row stays as
+        a content-free record (counts for the dashboard, the audit trail). Returns the
+        number of cases purged.
         """
         with self._engine.connect() as conn:
             ids = [
@@ -939,7 +1061,11 @@ class CaseStore:
                     sa.select(cases.c.id).where(
                         cases.c.status == CLOSED,
                         cases.c.closed_at < closed_before,
-                        sa.or_(cases.c.summary.is_not(None), cases.c.city.is_not(None))
+                        sa.or_(
+                            cases.c.summary.is_not(None),
+                            cases.c.city.is_not(None),
+                            cases.c.contact_ok.is_not(None),
+                        )
                         | cases.c.id.in_(
                             sa.select(case_messages.c.case_id).where(
                                 case_messages.c.body.is_not(None)
@@ -961,7 +1087,9 @@ class CaseStore:
             )
             conn.execute(sa.update(outbox).where(outbox.c.case_id.in_(ids)).values(body=None))
             conn.execute(
-                sa.update(cases).where(cases.c.id.in_(ids)).values(summary=None, city=None)
+                sa.update(cases)
+                .where(cases.c.id.in_(ids))
+                .values(summary=None, city=None, **NO_CONTACT)
             )
             for row in rows:
                 self._audit(conn, "system", "retention_purge", row, now)
@@ -1029,12 +1157,23 @@ class CaseStore:
             closed_at=row.closed_at,
             closed_reason=row.closed_reason,
             version=int(row.version or 0),
+            contact=_preference(row),
+            contact_at=row.contact_at,
         )
 
 
 def _check_author(author: str) -> None:
     if author not in AUTHORS:
         raise ValueError(f"author must be one of {AUTHORS}")
+
+
+def _preference(row: Row[Any]) -> ContactPreference | None:
+    """The safe-contact answer stored on a case row (None: not answered)."""
+    if row.contact_ok is None:
+        return None
+    if not row.contact_ok or row.contact_from is None or row.contact_until is None:
+        return ContactPreference(bool(row.contact_ok))
+    return ContactPreference(True, str(row.contact_from), str(row.contact_until))
 
 
 def _reply_refusal(row: Row[Any], staff_id: int) -> str | None:

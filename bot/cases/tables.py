@@ -1,6 +1,7 @@
 """Tables of the case store, on the shared :data:`bot.storage.tables.metadata`.
 
-Created by the Alembic revision ``0002_case_store``. Times are Unix seconds (floats), like the
+Created by the Alembic revision ``0002_case_store``; the safe-contact columns of ``cases`` by
+``0006_safe_contact``. Times are Unix seconds (floats), like the
 connector tables. Every column holding words a person or a caseworker wrote is encrypted
 (``summary``, ``body``); the audit log and the change feed hold no content at all.
 """
@@ -61,6 +62,12 @@ cases = sa.Table(
     sa.Column("closed_at", sa.Float, nullable=True),
     sa.Column("closed_reason", sa.String(16), nullable=True),  # returned|closed|deleted|left
     sa.Column("version", sa.Integer, nullable=False, default=0),  # last change touching it
+    # Safe contact (revision 0006_safe_contact): may a caseworker write first, and when, in
+    # the person's local time. NULL: not answered, which means no.
+    sa.Column("contact_ok", sa.Boolean, nullable=True),
+    sa.Column("contact_from", sa.String(5), nullable=True),  # HH:MM
+    sa.Column("contact_until", sa.String(5), nullable=True),  # HH:MM, 24:00 = midnight
+    sa.Column("contact_at", sa.Float, nullable=True),
     sa.Index("ix_cases_queue", "organisation_id", "status", "created_at"),
     sa.Index("ix_cases_org_version", "organisation_id", "version"),
     sa.Index("ix_cases_conversation", "conversation_id"),

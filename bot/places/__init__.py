@@ -1,7 +1,8 @@
 """The one gazetteer of countries, cities and mission areas (``places.yml``).
 
 Plain lookups, no spaCy: the action server uses them to infer a country from a city, to find
-the mission area a city belongs to and to name a country in the person's language. The NLU
+the mission area a city belongs to and to name a country in the person's language; the case
+store reads a country's time zone (safe contact hours are the person's local time). The NLU
 place extractor (``bot.nlu.gazetteer``) reads the same file to find places in text.
 """
 
@@ -49,6 +50,7 @@ class Places:
             for form in spec["forms"]:
                 self._cities.setdefault(str(form).lower(), city)
         self._names = {code: (names[0], names[1]) for code, names in data["names"].items()}
+        self._zones = {str(code): str(zone) for code, zone in data.get("time_zones", {}).items()}
 
     def country(self, surface: str | None) -> str | None:
         """The ISO code for a code or country form ("MY", "malaysia", "arab saudi"), else None."""
@@ -72,6 +74,10 @@ class Places:
         if names is None:
             return code or ""
         return names[1] if lang == "en" else names[0]
+
+    def time_zone(self, code: str | None) -> str | None:
+        """The IANA time zone of a directory country ("SA" -> "Asia/Riyadh"), else None."""
+        return self._zones.get((code or "").upper())
 
 
 @lru_cache(maxsize=1)

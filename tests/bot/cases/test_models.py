@@ -1,4 +1,4 @@
-"""The case store's records and errors: office hours round-trip, errors carry their reason."""
+"""The case store's records and errors: office hours, refusal reasons, safe-contact windows."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from bot.cases.models import (
     AlreadyClaimed,
     CaseError,
     CaseNotFound,
+    ContactPreference,
     OfficeHours,
     ReplyRefused,
+    local_time,
 )
 from tests.bot.cases.helpers import open_case
 
@@ -47,3 +49,50 @@ def test_a_case_is_open_while_waiting_or_claimed_and_records_are_frozen(stores):
     assert not dataclasses.replace(case, status="closed").is_open
     with pytest.raises(dataclasses.FrozenInstanceError):
         case.status = "closed"  # type: ignore[misc]
+
+
+def test_a_contact_window_opens_at_its_start_closes_at_its_end_and_may_cross_midnight():
+    evening = ContactPreference(True, "19:00", "21:00")
+    assert [evening.allows(t) for t in ("18:59", "19:00", "20:59", "21:00")] == [
+        False,
+        True,
+        True,
+        False,
+    ]
+    late = ContactPreference(True, "22:00", "01:00")
+    assert [late.allows(t) for t in ("21:59", "22:00", "00:59", "01:00")] == [
+        False,
+        True,
+        True,
+        False,
+    ]
+    assert ContactPreference(True, "20:00", "24:00").allows("23:59")
+    assert evening.window() == "19:00–21:00" and not evening.any_time
+    anytime = ContactPreference(True)
+    assert anytime.any_time and anytime.allows("03:00") and anytime.window() == ""
+    refused = ContactPreference(False)
+    assert not refused.allows("12:00") and not refused.any_time
+
+
+@pytest.mark.parametrize(
+    ("agreed", "start", "end"),
+    [
+        (True, "19:00", None),  # half a window
+        (False, "19:00", "21:00"),  # a refusal has no hours
+        (True, "7pm", "9pm"),
+        (True, "25:00", "26:00"),
+        (True, "24:00", "02:00"),  # midnight is an end, not a start
+        (True, "19:00", "19:00"),  # empty
+    ],
+)
+def test_a_contact_window_that_makes_no_sense_is_refused(agreed, start, end):
+    with pytest.raises(ValueError):
+        ContactPreference(agreed, start, end)
+
+
+def test_local_time_is_the_zones_and_an_unknown_zone_is_wib():
+    noon_utc = 1_800_000_000.0 - 1_800_000_000.0 % 86400 + 12 * 3600
+    assert local_time(noon_utc, "UTC") == "12:00"
+    assert local_time(noon_utc, "Asia/Riyadh") == "15:00"
+    assert local_time(noon_utc, "Asia/Hong_Kong") == "20:00"
+    assert local_time(noon_utc, "Not/A_Zone") == "19:00"

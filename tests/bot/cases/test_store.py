@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -10,10 +12,12 @@ import sqlalchemy as sa
 from bot.cases.models import (
     AlreadyClaimed,
     CaseClosed,
+    ContactPreference,
     NotAssignee,
     ReplyRefused,
 )
 from bot.cases.tables import cases, outbox
+from bot.places import places
 from bot.texts import text
 from tests.bot.cases.helpers import SECRET, dump, open_case
 
@@ -344,3 +348,189 @@ def test_count_is_exact_beyond_any_page_and_per_organisation(stores):
     assert store.count(mine.id, "waiting") == 3
     assert store.count(other.id, "waiting") == 1
     assert store.count(mine.id, "claimed") == 0
+
+
+# -- safe contact: may a caseworker write first, and when -----------------------------------
+
+
+def local_clock(stores, hhmm: str, tz: str = "Asia/Hong_Kong") -> None:
+    """Move the store's clock to ``hhmm`` local time in ``tz`` (on a fixed day)."""
+    hour, minute = (int(part) for part in hhmm.split(":"))
+    when = dt.datetime(2027, 3, 10, hour, minute, tzinfo=ZoneInfo(tz))
+    stores.clock.now = when.timestamp()
+
+
+def silent_case(stores, **overrides):
+    """A claimed case whose last message went to the person an hour ago (a silence)."""
+    store = stores.cases
+    if not store.organisations():
+        store.create_organisation("Lentera Desk", [])
+    case = open_case(
+        store,
+        transcript=[
+            ("person", "gaji saya belum dibayar", stores.clock.now - 7200),
+            ("assistant", "Saya sambungkan dengan petugas.", stores.clock.now - 3600),
+        ],
+        **overrides,
+    )
+    store.claim(case.id, 1)
+    return case
+
+
+def test_the_contact_answer_is_recorded_once_audited_and_in_the_feed(stores):
+    store = stores.cases
+    case = silent_case(stores)
+    assert case.contact is None and case.contact_at is None
+    since = store.current_version()
+    assert store.set_contact(case.id, ContactPreference(True, "19:00", "21:00"))
+    assert not store.set_contact(case.id, ContactPreference(False))  # a redelivery: kept
+    noted = store.get(case.id, case.organisation_id)
+    assert noted.contact == ContactPreference(True, "19:00", "21:00")
+    assert noted.contact_at == stores.clock.now
+    [audit] = store.audit_rows(action="contact_preference")
+    assert (audit.actor, audit.case_id, audit.outcome) == ("person", case.id, "ok")
+    assert [c.kind for c in store.changes_since(case.organisation_id, since)] == ["contact"]
+    store.close(case.id, 1)
+    other = silent_case(stores)
+    store.close(other.id, 1)
+    assert not store.set_contact(other.id, ContactPreference(True))  # closed: nothing
+
+
+def test_without_an_answer_or_after_a_no_writing_first_is_refused_and_nothing_queued(stores):
+    store = stores.cases
+    case = silent_case(stores)
+    check = store.contact_check(case.id)
+    assert check.writes_first and check.refusal == "not_agreed" and check.preference is None
+    with pytest.raises(ReplyRefused) as refused:
+        store.send_reply(case.id, 1, "Halo, apa kabar?", client_token="a", safe_contact=True)
+    assert refused.value.reason == "not_agreed"
+    store.set_contact(case.id, ContactPreference(False))
+    with pytest.raises(ReplyRefused) as refused:
+        store.send_reply(case.id, 1, "Halo, apa kabar?", client_token="b", safe_contact=True)
+    assert refused.value.reason == "not_agreed"
+    assert count(stores.engine, outbox) == 0
+    assert "caseworker" not in [m.author for m in store.transcript(case.id)]
+    denied = store.audit_rows(case_id=case.id, action="reply_writes_first")
+    assert [(a.actor, a.outcome) for a in denied] == [("staff:1", "denied")] * 2
+    # Without safe_contact (not the console) the store queues it as before.
+    assert store.send_reply(case.id, 1, "Halo", client_token="c") > 0
+
+
+@pytest.mark.parametrize(
+    ("window", "local", "allowed"),
+    [
+        (("19:00", "21:00"), "14:00", False),
+        (("19:00", "21:00"), "19:00", True),
+        (("19:00", "21:00"), "20:59", True),
+        (("19:00", "21:00"), "21:00", False),
+        (("22:00", "01:00"), "00:30", True),  # across midnight
+        (("22:00", "01:00"), "01:30", False),
+        (("20:00", "24:00"), "23:59", True),
+    ],
+)
+def test_writing_first_only_inside_the_persons_hours_in_their_time_zone(
+    stores, window, local, allowed
+):
+    store = stores.cases
+    case = silent_case(stores, country="HK")
+    store.set_contact(case.id, ContactPreference(True, *window))
+    local_clock(stores, local, "Asia/Hong_Kong")
+    check = store.contact_check(case.id)
+    assert (check.time_zone, check.local, check.writes_first) == ("Asia/Hong_Kong", local, True)
+    if allowed:
+        assert check.refusal is None
+        assert store.send_reply(case.id, 1, "Halo", client_token="t", safe_contact=True) > 0
+        assert count(stores.engine, outbox) == 1
+    else:
+        assert check.refusal == "outside_hours"
+        with pytest.raises(ReplyRefused) as refused:
+            store.send_reply(case.id, 1, "Halo", client_token="t", safe_contact=True)
+        assert refused.value.reason == "outside_hours"
+        assert count(stores.engine, outbox) == 0
+
+
+def test_any_time_allows_writing_first_whenever(stores):
+    store = stores.cases
+    case = silent_case(stores)
+    store.set_contact(case.id, ContactPreference(True))
+    for local in ("03:00", "12:00", "23:30"):
+        local_clock(stores, local)
+        assert store.contact_check(case.id).refusal is None
+    assert store.send_reply(case.id, 1, "Halo", client_token="t", safe_contact=True) > 0
+
+
+def test_a_reply_to_the_persons_message_is_never_blocked(stores):
+    store = stores.cases
+    case = silent_case(stores)
+    store.set_contact(case.id, ContactPreference(False))
+    stores.clock.advance(3 * 3600)
+    store.add_message(case.id, "person", "kak, masih ada?")
+    stores.clock.advance(3 * 3600)  # hours later it still answers them
+    assert not store.contact_check(case.id).writes_first
+    assert store.send_reply(case.id, 1, "Masih, kami di sini.", client_token="a", safe_contact=True)
+    # A second message in a row while they chat is the same conversation...
+    stores.clock.now = store.transcript(case.id)[-2].at + 5 * 60
+    store.add_message(case.id, "person", "ok kak")
+    assert store.send_reply(case.id, 1, "Terima kasih.", client_token="b", safe_contact=True)
+    stores.clock.advance(60)
+    assert store.send_reply(case.id, 1, "Satu lagi:", client_token="c", safe_contact=True)
+    # ... a follow-up after the silence is writing first.
+    stores.clock.advance(16 * 60)
+    assert store.contact_check(case.id).refusal == "not_agreed"
+    with pytest.raises(ReplyRefused):
+        store.send_reply(case.id, 1, "Halo lagi?", client_token="d", safe_contact=True)
+
+
+def test_system_lines_do_not_count_as_written_to_the_person(stores):
+    store = stores.cases
+    case = silent_case(stores)
+    store.add_message(case.id, "person", "jangan")
+    stores.clock.advance(3600)
+    store.add_message(case.id, "system", "Baik, dicatat.")
+    assert not store.contact_check(case.id).writes_first  # the caseworker answers "jangan"
+
+
+def test_the_persons_time_zone_is_their_countrys_else_their_organisations(stores):
+    store = stores.cases
+    store.create_organisation(
+        "Riyadh Desk", "PL", office_hours={"tz": "Asia/Riyadh", "days": [0], "start": "09:00"}
+    )
+    store.create_organisation("Lentera Desk", [], default=True)
+    saudi = open_case(store, country="SA")
+    no_country = open_case(store, country=None)
+    poland = open_case(store, country="PL")  # not in the directory: its organisation's zone
+    assert store.person_time_zone(saudi) == "Asia/Riyadh"
+    assert store.person_time_zone(no_country) == "Asia/Jakarta"  # no office hours: WIB
+    assert store.person_time_zone(poland) == "Asia/Riyadh"
+    assert store.contact_check(saudi.id).time_zone == "Asia/Riyadh"
+
+
+def test_every_directory_country_has_a_time_zone():
+    from actions.contacts import directory
+
+    countries = directory().countries()
+    assert countries
+    for code in sorted(countries):
+        zone = places().time_zone(code)
+        assert zone is not None, f"{code} has no time_zones entry in bot/places/places.yml"
+        ZoneInfo(zone)  # a real IANA zone
+
+
+def test_deletion_and_retention_clear_the_contact_answer(stores):
+    store = stores.cases
+    forgotten = silent_case(stores, conversation_id="tg_contact_forget")
+    store.set_contact(forgotten.id, ContactPreference(True, "19:00", "21:00"))
+    store.forget_conversation("tg_contact_forget")
+    kept = silent_case(stores)
+    store.set_contact(kept.id, ContactPreference(True))
+    store.close(kept.id, 1)
+    stores.clock.advance(10)
+    assert store.purge_closed(stores.clock.now) == 1
+    with stores.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(
+                cases.c.contact_ok, cases.c.contact_from, cases.c.contact_until, cases.c.contact_at
+            )
+        ).all()
+    assert [tuple(r) for r in rows] == [(None, None, None, None)] * 2
+    assert store.get(kept.id, kept.organisation_id).contact is None
