@@ -16,6 +16,13 @@ during a case are only stored (media as ``[media]``).
 ``delete_my_data``, and the yes or no that answers the assistant's confirmation, go to the
 assistant instead of the case (``wants_assistant``). A yes erases everything, the case
 becomes a content-free tombstone (bot/privacy/erasure.py).
+
+Safe contact: the case opens with the assistant's question "may a caseworker write first,
+and at what hours?" (``contact_question``). The answer arrives here, during the case: while
+the case has no answer and no caseworker has written yet, a text that reads as one
+(:func:`bot.privacy.safe_contact.parse`) is recorded on the case and the person gets one
+short confirmation (also shown to the caseworker as a system line). Anything unclear is
+only stored, like every other message; until an answer is recorded it is "no".
 """
 
 from __future__ import annotations
@@ -29,10 +36,11 @@ from typing import Any
 
 from rasa.core.channels.channel import OutputChannel
 
-from bot.cases.models import Case, CaseClosed
+from bot.cases.models import Case, CaseClosed, ContactPreference
 from bot.cases.store import CaseStore
 from bot.channels.guard import emergency_messages
 from bot.nlu.danger import is_danger
+from bot.privacy.safe_contact import parse as parse_contact
 from bot.storage.inbox import InboxRow
 from bot.texts import text
 
@@ -60,6 +68,24 @@ def is_emergency(payload: dict[str, Any]) -> bool:
     if payload.get("kind") in ("callback", "button"):
         return body.startswith(EMERGENCY_PAYLOAD)
     return payload.get("kind") == "text" and is_danger(body)
+
+
+def awaits_contact_answer(case: Case) -> bool:
+    """The case has no safe-contact answer and no caseworker has written yet.
+
+    Once a caseworker writes, the person's messages answer them: "jam 8 malam" may then be
+    when their shift ends, not when it is safe to write.
+    """
+    return case.contact is None and case.first_reply_at is None
+
+
+def contact_confirmation(preference: ContactPreference, lang: str) -> str:
+    """The one short line confirming a recorded safe-contact answer, in ``lang``."""
+    if not preference.agreed:
+        return text("contact_refused", lang)
+    if preference.any_time:
+        return text("contact_noted_anytime", lang)
+    return text("contact_noted", lang).format(hours=preference.window())
 
 
 class Handoff:
@@ -103,6 +129,8 @@ class Handoff:
             return False  # closed a moment ago: the assistant answers this one
         if is_emergency(payload):
             await self._emergency(case, row.sender_id, output)
+        elif awaits_contact_answer(case) and payload.get("kind") == "text":
+            await self._contact_answer(case, row.sender_id, str(payload.get("text") or ""), output)
         return True
 
     async def _for_the_assistant(self, sender_id: str, payload: dict[str, Any]) -> bool:
@@ -116,6 +144,26 @@ class Handoff:
         except Exception:  # noqa: BLE001 - when unsure, the caseworker gets the message
             logger.exception("Could not tell whether the assistant answers during a handoff")
             return False
+
+    async def _contact_answer(
+        self, case: Case, recipient_id: str, body: str, output: OutputChannel
+    ) -> None:
+        """Record a safe-contact answer once and confirm it; anything unclear stays a message.
+
+        A confirmation whose send fails is not sent again when the row is retried: the
+        answer is recorded (the caseworker sees it on the case page).
+        """
+        preference = parse_contact(body)
+        if preference is None:
+            return
+        recorded = await asyncio.to_thread(self.cases.set_contact, case.id, preference)
+        if not recorded:
+            return  # answered already (a redelivered row) or closed a moment ago
+        logger.info("Safe-contact answer recorded on a case")
+        confirmation = contact_confirmation(preference, case.language)
+        await output.send_text_message(recipient_id, confirmation)
+        with contextlib.suppress(CaseClosed):
+            await asyncio.to_thread(self.cases.add_message, case.id, "system", confirmation)
 
     async def _emergency(self, case: Case, recipient_id: str, output: OutputChannel) -> None:
         await asyncio.to_thread(self.cases.mark_urgent, case.id)

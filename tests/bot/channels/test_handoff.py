@@ -2,7 +2,8 @@
 
 While a case is open the person's messages go into the case and Rasa's handler is never
 called; a danger phrase still gets the emergency contacts; a caseworker's reply and the
-resume message reach the right chat exactly once, across restarts and a killed sender.
+resume message reach the right chat exactly once, across restarts and a killed sender; the
+answer to the safe-contact question is recorded and confirmed once.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Callable
 import pytest
 import sqlalchemy as sa
 
+from bot.cases.models import ContactPreference
 from bot.cases.tables import outbox
 from bot.channels.stores import reset_runtimes
 from bot.channels.telegram import TelegramInput
@@ -361,3 +363,88 @@ async def test_what_the_assistant_must_answer_during_a_case_reaches_it_and_error
         bodies = [m.body for m in channel.runtime.cases.transcript(case.id)]
         assert "hapus data saya" not in bodies and "boom" in bodies and DANGER in bodies
         assert DANGER not in asked
+
+
+# -- safe contact: the answer to the case's contact question ---------------------------------
+
+
+async def test_the_contact_answer_is_recorded_and_confirmed_once_later_messages_are_not_read(
+    fake_telegram, database, secrets_env
+):
+    channel = telegram_channel(fake_telegram, database, secrets_env)
+    async with Harness(channel) as h:
+        await telegram(h, message_update(CHAT, "halo"))
+        case = open_case_for(channel, h.messages[0].sender_id, country="SA")
+        fake_telegram.reset()
+        cases = channel.runtime.cases
+        await telegram(h, message_update(CHAT, "halo kak"))  # not an answer: only stored
+        assert cases.active_case(case.conversation_id).contact is None
+        assert fake_telegram.sent_texts(CHAT) == []
+        await telegram(h, message_update(CHAT, "jam 7-9 malem kak"))
+        confirmation = text("contact_noted", "id").format(hours="19:00–21:00")
+        assert fake_telegram.sent_texts(CHAT) == [confirmation]
+        noted = cases.active_case(case.conversation_id)
+        assert noted.contact == ContactPreference(True, "19:00", "21:00")
+        assert cases.contact_check(case.id).time_zone == "Asia/Riyadh"
+        await telegram(h, message_update(CHAT, "jangan"))  # answered already: not re-read
+        await telegram(h, message_update(CHAT, "kapan aja"))
+        assert fake_telegram.sent_texts(CHAT) == [confirmation]
+        assert cases.active_case(case.conversation_id).contact == noted.contact
+        assert h.messages[1:] == []  # Rasa never called
+        transcript = [(m.author, m.body) for m in cases.transcript(case.id)]
+        assert transcript == [
+            ("person", "halo kak"),
+            ("person", "jam 7-9 malem kak"),
+            ("system", confirmation),  # what the person was told, for the caseworker
+            ("person", "jangan"),
+            ("person", "kapan aja"),
+        ]
+        [audit] = cases.audit_rows(case_id=case.id, action="contact_preference")
+        assert audit.actor == "person"
+
+
+async def test_a_refusal_on_whatsapp_is_confirmed_in_the_cases_language(
+    fake_whatsapp, database, secrets_env
+):
+    channel = whatsapp_channel(fake_whatsapp, database, secrets_env)
+    async with Harness(channel) as h:
+        await whatsapp(h, text_notification(WA_ID, "hello"))
+        case = open_case_for(channel, h.messages[0].sender_id, language="en")
+        fake_whatsapp.reset()
+        await whatsapp(h, text_notification(WA_ID, "don't contact me first"))
+        [sent] = await eventually(lambda: fake_whatsapp.sent(WA_ID))  # type: ignore[misc]
+        assert sent["text"]["body"] == text("contact_refused", "en")
+        assert channel.runtime.cases.active_case(case.conversation_id).contact == (
+            ContactPreference(False)
+        )
+        assert len(h.messages) == 1
+
+
+async def test_once_a_caseworker_wrote_the_persons_hours_are_not_read_as_an_answer(
+    fake_telegram, database, secrets_env
+):
+    channel = telegram_channel(fake_telegram, database, secrets_env)
+    async with Harness(channel) as h:
+        await telegram(h, message_update(CHAT, "halo"))
+        case = open_case_for(channel, h.messages[0].sender_id)
+        fake_telegram.reset()
+        cases = channel.runtime.cases
+        cases.claim(case.id, 7)
+        cases.send_reply(case.id, 7, "Jam berapa Anda selesai kerja?", client_token="a")
+        await fake_telegram.async_wait_for("sendMessage", 1, timeout=5)
+        await telegram(h, message_update(CHAT, "jam 8 malam"))  # the caseworker's question
+        assert cases.active_case(case.conversation_id).contact is None
+        assert fake_telegram.sent_texts(CHAT) == ["Jam berapa Anda selesai kerja?"]
+
+
+async def test_a_danger_phrase_is_never_read_as_a_contact_answer(
+    fake_telegram, sqlite_db, secrets_env
+):
+    channel = telegram_channel(fake_telegram, sqlite_db, secrets_env)
+    async with Harness(channel) as h:
+        await telegram(h, message_update(CHAT, "halo"))
+        case = open_case_for(channel, h.messages[0].sender_id)
+        fake_telegram.reset()
+        await telegram(h, message_update(CHAT, DANGER))
+        assert channel.runtime.cases.active_case(case.conversation_id).contact is None
+        assert all("dicatat" not in body for body in fake_telegram.sent_texts(CHAT))

@@ -31,6 +31,7 @@ from actions.state import State
 from actions.understanding import Message
 from bot.cases.models import OfficeHours
 from bot.channels.guard import apology, emergency_messages
+from bot.channels.handoff import contact_confirmation
 from bot.console.cli import seed_demo
 from bot.console.staff import StaffStore
 from bot.languages import LANGUAGES
@@ -42,6 +43,7 @@ from bot.privacy.previews import (
     preview,
     read_denylist,
 )
+from bot.privacy.safe_contact import parse as parse_contact
 from bot.settings import SettingsError, load_console_settings
 from bot.storage.engine import create_engine
 from bot.texts import ANSWERS_PATH, messages, text
@@ -311,6 +313,10 @@ def test_the_connectors_own_messages_have_an_innocent_first_line(lang: str) -> N
         texts += [(f"emergency during a case in {country}", body) for body in during_case]
     for key in ("safe_exit", "unsupported", "choose", "numbered_hint", "handoff_returned"):
         texts.append((key, text(key, lang)))
+    for answer in ("jam 19-21", "kapan saja", "jangan"):  # the safe-contact confirmations
+        preference = parse_contact(answer)
+        assert preference is not None
+        texts.append((f"contact answer {answer}", contact_confirmation(preference, lang)))
     assert failures(texts) == []
 
 
