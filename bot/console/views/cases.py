@@ -13,7 +13,7 @@ from typing import Any
 
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from bot.cases import AlreadyClaimed, Case, CaseClosed, NotAssignee, ReplyRefused
+from bot.cases import AlreadyClaimed, Case, CaseClosed, ContactCheck, NotAssignee, ReplyRefused
 from bot.cases.models import MAX_REPLY_CHARS, RISKS
 from bot.console.routing import ROLE_RANK, Ctx, Refusal
 from bot.console.watchdog import expired_claims
@@ -46,6 +46,17 @@ REPLY_REFUSED = {
     "not_claimed": (409, "Claim the case before replying. Nothing was sent."),
     "claimed_by_other": (409, "Another caseworker holds this case. Nothing was sent."),
 }
+# Safe contact (a message that writes first): said with what the person answered.
+NOT_AGREED = (
+    "The person has not agreed to be contacted first: {why}. They have not written since the "
+    "last message to them, so this would write first. Nothing was sent; your text is still in "
+    "the box. Reply when they write."
+)
+OUTSIDE_HOURS = (
+    "Outside the hours the person chose ({window} their time, {zone}; it is {local} there "
+    "now). They have not written since the last message to them, so this would write first. "
+    "Nothing was sent; your text is still in the box."
+)
 NOTE_REFUSED = {
     "empty": (422, "The note is empty: nothing was saved."),
     "too_long": (422, "The note is too long: nothing was saved; your text is still in the box."),
@@ -178,7 +189,18 @@ def case_values(ctx: Ctx, case: Case) -> dict[str, Any]:
         "holds": case.status == "claimed" and case.assignee_id == ctx.principal.staff_id,
         "is_supervisor": ROLE_RANK[ctx.principal.role] >= ROLE_RANK["supervisor"],
         "window_left": whatsapp_window_left(ctx, case),
+        "contact": ctx.console.cases.contact_check(case.id),
     }
+
+
+def contact_refusal(reason: str, check: ContactCheck) -> str:
+    """Why a message that writes first was refused, in the caseworker's words."""
+    if reason == "outside_hours" and check.preference is not None:
+        return OUTSIDE_HOURS.format(
+            window=check.preference.window(), zone=check.time_zone, local=check.local
+        )
+    why = "they said no" if check.preference is not None else "they have not answered yet"
+    return NOT_AGREED.format(why=why)
 
 
 def whatsapp_window_left(ctx: Ctx, case: Case) -> float | None:
@@ -278,6 +300,10 @@ def reply(ctx: Ctx) -> Response:
     A reply whose first line holds a word of the preview denylist (it would show on the
     person's lock screen) is not sent at first: the page warns and offers to send it anyway
     (``send_anyway=1``). A warning, not a ban: the caseworker knows the person.
+
+    Safe contact: a message that writes first (the person has not written since the last
+    message to them) is refused with 409 unless they agreed to it and it is inside their
+    hours; the page says which. A ban: only the person can lift it.
     """
     case = case_or_404(ctx)
     text = ctx.field("text")
@@ -286,10 +312,16 @@ def reply(ctx: Ctx) -> Response:
     alarming = alarming_words(text) if holds and ctx.field("send_anyway") != "1" else []
     if alarming:
         return render_case(ctx, case, draft=text, client_token=token, preview_warning=alarming)
+    store = ctx.console.cases
     try:
-        ctx.console.cases.send_reply(case.id, ctx.principal.staff_id, text, client_token=token)
+        store.send_reply(
+            case.id, ctx.principal.staff_id, text, client_token=token, safe_contact=True
+        )
     except ReplyRefused as exc:
-        status, message = REPLY_REFUSED.get(exc.reason, (409, "The reply was not sent."))
+        if exc.reason in ("not_agreed", "outside_hours"):
+            status, message = 409, contact_refusal(exc.reason, store.contact_check(case.id))
+        else:
+            status, message = REPLY_REFUSED.get(exc.reason, (409, "The reply was not sent."))
         return render_case(ctx, case_or_404(ctx), status=status, error=message, draft=text)
     return back_to(case, "reply")
 

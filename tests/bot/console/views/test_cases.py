@@ -1,12 +1,15 @@
-"""The queue and the case page: what is shown, what is refused, what is audited."""
+"""The queue and the case page: what is shown, what is refused, what is audited; safe contact."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
 
+from bot.cases.models import ContactPreference
 from bot.cases.tables import audit_log, outbox
 from bot.storage.tables import address_table
 
@@ -334,3 +337,117 @@ def test_telegram_case_shows_no_window(world, browser) -> None:
     case = world.open_case(channel="telegram")
     page = browser(world.caseworker).get(f"/cases/{case.ref}").text
     assert "left to reply in free text" not in page and "window is closed" not in page
+
+
+# -- safe contact: writing first only with the person's agreement, in their hours ----------
+
+
+def at_hong_kong_time(world, hhmm: str) -> None:
+    """Move the console's clock to ``hhmm`` in Hong Kong (the cases' country), a fixed day."""
+    hour, minute = (int(part) for part in hhmm.split(":"))
+    world.clock.now = dt.datetime(
+        2027, 3, 10, hour, minute, tzinfo=ZoneInfo("Asia/Hong_Kong")
+    ).timestamp()
+
+
+def silent_case(world, browser):
+    """A claimed case whose last message went to the person an hour ago (a silence)."""
+    now = world.clock.now
+    case = world.open_case(
+        transcript=(
+            ("person", "gaji saya belum dibayar", now - 7200),
+            ("assistant", "Saya sambungkan dengan petugas.", now - 3600),
+        )
+    )
+    client = browser(world.caseworker)
+    assert client.post(f"/cases/{case.ref}/claim").status_code == 303
+    return case, client
+
+
+def queued(world) -> int:
+    with world.engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.count()).select_from(outbox)).scalar_one())
+
+
+def test_writing_first_without_the_persons_agreement_is_409_and_nothing_is_queued(
+    world, browser
+) -> None:
+    case, client = silent_case(world, browser)
+    page = client.get(f"/cases/{case.ref}").text
+    assert "Contact first" in page and "not answered" in page
+    assert "they have not agreed to be contacted first" in page  # said before sending
+    follow_up = "Halo, apa kabar? Kami belum dengar dari Anda."
+    response = client.post(f"/cases/{case.ref}/reply", {"text": follow_up, "client_token": "f"})
+    assert response.status_code == 409
+    assert "The person has not agreed to be contacted first: they have not answered yet" in (
+        response.text
+    )
+    assert follow_up in response.text  # still in the box
+    assert queued(world) == 0
+    assert "caseworker" not in [m.author for m in world.cases.transcript(case.id)]
+    world.cases.set_contact(case.id, ContactPreference(False))
+    refused = client.post(f"/cases/{case.ref}/reply", {"text": follow_up, "client_token": "g"})
+    assert refused.status_code == 409 and "they said no" in refused.text
+    assert "refused: no caseworker may write first" in client.get(f"/cases/{case.ref}").text
+    assert queued(world) == 0
+    rows = world.cases.audit_rows(case_id=case.id, action="reply_writes_first")
+    assert [(r.actor, r.outcome) for r in rows] == [(f"staff:{world.caseworker.id}", "denied")] * 2
+    with world.engine.connect() as conn:
+        assert all("kabar" not in str(tuple(r)) for r in conn.execute(sa.select(audit_log)))
+
+
+def test_writing_first_outside_the_persons_hours_is_409_inside_them_it_goes(world, browser) -> None:
+    at_hong_kong_time(world, "14:00")
+    case, client = silent_case(world, browser)
+    world.cases.set_contact(case.id, ContactPreference(True, "19:00", "21:00"))
+    page = client.get(f"/cases/{case.ref}").text
+    assert "agreed, 19:00–21:00 their time (Asia/Hong_Kong; 14:00 there" in page
+    outside = client.post(f"/cases/{case.ref}/reply", {"text": "Halo?", "client_token": "o"})
+    assert outside.status_code == 409
+    assert "Outside the hours the person chose (19:00–21:00 their time, Asia/Hong_Kong" in (
+        outside.text
+    )
+    assert "it is 14:00 there now" in outside.text
+    assert queued(world) == 0
+    at_hong_kong_time(world, "19:30")
+    client = browser(world.caseworker)  # hours later: a new session
+    inside = client.post(f"/cases/{case.ref}/reply", {"text": "Halo?", "client_token": "i"})
+    assert inside.status_code == 303
+    assert queued(world) == 1
+    assert [m.body for m in world.cases.transcript(case.id) if m.author == "caseworker"] == [
+        "Halo?"
+    ]
+
+
+def test_any_time_lets_a_follow_up_go_whenever(world, browser) -> None:
+    at_hong_kong_time(world, "03:00")
+    case, client = silent_case(world, browser)
+    world.cases.set_contact(case.id, ContactPreference(True))
+    assert "agreed, at any time" in client.get(f"/cases/{case.ref}/live").text
+    assert (
+        client.post(f"/cases/{case.ref}/reply", {"text": "Halo", "client_token": "a"}).status_code
+        == 303
+    )
+
+
+def test_a_reply_to_the_persons_fresh_message_is_never_blocked(world, browser) -> None:
+    at_hong_kong_time(world, "14:00")
+    case, client = silent_case(world, browser)
+    world.cases.set_contact(case.id, ContactPreference(False))
+    world.cases.add_message(case.id, "person", "kak, saya sudah aman sekarang")
+    world.clock.advance(2 * 3600)  # an answer, even hours later
+    client = browser(world.caseworker)
+    page = client.get(f"/cases/{case.ref}").text
+    assert "would write first" not in page
+    answer = client.post(f"/cases/{case.ref}/reply", {"text": "Syukurlah.", "client_token": "r"})
+    assert answer.status_code == 303
+    # A second one now is a follow-up: the person last wrote two hours ago.
+    later = client.post(f"/cases/{case.ref}/reply", {"text": "Halo?", "client_token": "s"})
+    assert later.status_code == 409
+    # While the person chats, a second message straight after is the same conversation.
+    world.cases.add_message(case.id, "person", "iya kak")
+    world.clock.advance(60)
+    for token in ("t", "u"):
+        sent = client.post(f"/cases/{case.ref}/reply", {"text": token, "client_token": token})
+        assert sent.status_code == 303
+    assert queued(world) == 3
