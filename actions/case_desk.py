@@ -108,6 +108,8 @@ def summary(state: State) -> str:
         parts.append("writes for a relative or friend")
     if state.emergency_given:
         parts.append("emergency numbers given")
+    if state.money_summary:
+        parts.append(state.money_summary)
     return "; ".join(parts)
 
 

@@ -42,6 +42,7 @@ class State:
     greeted: bool = False
     emergency_given: bool = False
     done: bool = False  # contacts for the current problem were given
+    money_summary: str | None = None  # the computed wage claim, for the case summary
 
     @classmethod
     def from_tracker(cls, tracker: Tracker) -> State:

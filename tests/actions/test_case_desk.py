@@ -105,3 +105,8 @@ def test_the_answer_to_the_storage_notice_is_recorded_with_time_and_version(engi
     )
     ActionTurn().run(dispatcher, later, {})
     assert Consents(engine).get(tracker.sender_id)[0] is False
+
+
+def test_the_computed_wage_claim_goes_into_the_case_summary():
+    line = "Wage claim computed from the person's own figures: HKD 4,500/month x 3"
+    assert line in summary(State(problem="unpaid_wages", country="HK", money_summary=line))

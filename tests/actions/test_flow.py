@@ -382,3 +382,49 @@ def test_a_withdrawal_that_carries_a_request_answers_both():
     )
     assert state.storage_consent is False and state.problem == "unpaid_wages"
     assert notices(replies[0]) == 0  # answered already: never asked
+
+
+# -- money help (actions/money.py) -------------------------------------------------------
+
+
+def test_wage_figures_get_the_sums_the_route_and_the_safety_question_last():
+    state, replies = talk(
+        [
+            msg(
+                "gaji sy 4.500 HKD, udh 3 bulan blm dibayar, kontrak Oktober 2025",
+                "report_unpaid_wages",
+                country="HK",
+            ),
+            msg("aman kak", "affirm"),
+        ]
+    )
+    first = "\n".join(replies[0])
+    assert "13.500" in first and "5.100" in first  # owed, and the sourced floor
+    assert "Sumber" in first  # always sourced
+    assert "aman sekarang" in replies[0][-1]  # safety still asked, last
+    assert len(replies[0]) <= MAX_MESSAGES
+    assert state.problem == "unpaid_wages" and state.is_safe_now is True
+    assert "13,500" in (state.money_summary or "")  # for the caseworker's case summary
+    assert not any("Departemen Tenaga Kerja" in t for t in replies[1])  # not listed twice
+
+
+def test_a_fee_over_the_cap_is_said_plainly_in_english():
+    state = State(language="en", country="TW", is_safe_now=True)
+    turn = [
+        m["text"]
+        for m in respond(
+            state,
+            msg(
+                "my broker takes NT$1,800 every month, this is my third year",
+                "report_recruitment_fraud",
+            ),
+            directory(),
+        )
+    ]
+    joined = "\n".join(turn)
+    assert "1,500" in joined and "1955" in numbers(turn)  # the third-year cap, the hotline
+
+
+def test_a_report_without_figures_takes_the_usual_path():
+    state, replies = talk([msg("gaji sy blm dibayar 3 bulan", "report_unpaid_wages")])
+    assert state.money_summary is None and "Gaji adalah hak Anda" in replies[0][0]
