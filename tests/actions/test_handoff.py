@@ -12,6 +12,7 @@ from actions.handoff import CONSENT_VERSION, HandoffUnavailable, Team, describe,
 from actions.state import State
 from actions.understanding import Message
 from bot.cases.models import OfficeHours
+from bot.texts import text
 
 ALWAYS = OfficeHours(tz="UTC", days=(0, 1, 2, 3, 4, 5, 6), start="00:00", end="24:00")
 NEVER = OfficeHours(tz="UTC", days=(), start="09:00", end="17:00")
@@ -71,6 +72,28 @@ def test_yes_opens_one_case_and_says_what_happens_next():
     assert opened.problem == "unpaid_wages" and opened.country == "SA"
     assert consent_at > 0 and state.handoff_active and state.consent_share
     assert "petugas" in replies[-1].lower()
+
+
+@pytest.mark.parametrize("hours", [ALWAYS, NEVER], ids=["office-open", "office-closed"])
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_safe_contact_question_follows_the_case_opening(hours: OfficeHours, lang: str):
+    desk = FakeDesk(hours=hours)
+    state = State(language=lang)
+    respond(state, msg("talk to a caseworker", "request_human"), directory(), desk)
+    before = respond(state, msg("ya", "affirm"), directory(), desk)
+    texts = [m["text"] for m in before]
+    assert len(desk.opened) == 1
+    assert texts[-1] == text("contact_question", lang)  # the last word of the turn
+    assert texts.count(text("contact_question", lang)) == 1
+    opened = "handoff_opened" if hours is ALWAYS else "handoff_opened_closed"
+    assert texts[0].startswith(text(opened, lang).split("{")[0])
+
+
+def test_without_a_case_there_is_no_contact_question():
+    question = text("contact_question", "id")
+    _, down = talk(FakeDesk(fail=True), [msg("petugas", "request_human"), msg("ya", "affirm")])
+    _, declined = talk(FakeDesk(), [msg("petugas", "request_human"), msg("tidak", "deny")])
+    assert question not in down[-1] and question not in declined[-1]
 
 
 def test_no_opens_nothing_and_gives_the_contacts():
