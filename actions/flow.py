@@ -19,6 +19,7 @@ import re
 import time
 from typing import Any
 
+from actions.amounts import extract
 from actions.contacts import (
     MAX_ENTRIES,
     emergency_reply,
@@ -32,6 +33,8 @@ from actions.contacts import (
 from actions.followup import followup_text
 from actions.handoff import Desk, HandoffUnavailable, describe, open_at
 from actions.info import answer
+from actions.money import Question, WageClaim, analyse, caseworker_summary
+from actions.money import reply as money_reply
 from actions.referral import TOPIC_OF_INTENT, referral_entries, topic_of_problem
 from actions.state import State
 from actions.understanding import (
@@ -88,6 +91,9 @@ NO_SAFETY_QUESTION = {"missing_person", "recruitment_fraud"}
 SHORT_CLOSING = 60  # a goodbye or thanks longer than this is probably a story
 SHORT_ANSWER = 5  # words: a longer "yes"/"no" with nothing else understood is not an answer
 MAX_MESSAGES = 5
+# Money help (actions/money.py): the problems it answers, with their topic, and the intents.
+MONEY_PROBLEMS = {"unpaid_wages": "wages", "recruitment_fraud": "fee"}
+MONEY_INTENTS = {"report_unpaid_wages", "report_recruitment_fraud", "ask_rights"}
 # Intents that are never a question about the contacts just shown.
 NOT_FOLLOWUPS = {*PROBLEM_OF_INTENT, "choose_language", "request_human", "greet"}
 
@@ -494,6 +500,8 @@ def handle(state: State, reply: Reply, message: Message, directory: Directory) -
     if kind and state.shown and not named[0] and intent not in NOT_FOLLOWUPS:
         reply.add(followup_text(directory, state.shown, kind, reply.lang))
         return
+    if money_help(state, reply, message, intent, directory):
+        return
     if intent in PROBLEM_OF_INTENT:
         report(state, reply, directory, intent)
         return
@@ -581,6 +589,40 @@ def report(state: State, reply: Reply, directory: Directory, intent: str) -> Non
                     text("emergency_local", reply.lang) + "\n" + render_entry(local[0], reply.lang)
                 )
     continue_problem(state, reply, directory)
+
+
+def money_help(
+    state: State, reply: Reply, message: Message, intent: str, directory: Directory
+) -> bool:
+    """Figures the person gave (a wage and months, a fee): the sourced sums and the route.
+
+    Only when the message holds an amount and the problem is money (a report, a rights
+    question, or an answer while unpaid wages or a fee are the problem); the safety question
+    still comes last when it is open. False when it does not apply (the usual turn follows).
+    """
+    problem = problem_of(intent) or state.problem
+    is_money = intent in MONEY_INTENTS or (problem in MONEY_PROBLEMS and intent in ANSWERS)
+    if message.is_button or not is_money or not extract(message.text, state.country).amounts:
+        return False
+    result = analyse(message.text, country=state.country, topic=MONEY_PROBLEMS.get(problem or ""))
+    if isinstance(result, Question):
+        return False  # e.g. no country yet: the usual turn asks for it
+    if intent in PROBLEM_OF_INTENT:
+        state.problem = problem
+    state.done = True  # the reply names whom to contact: "aman" next needs no list again
+    if isinstance(result, WageClaim):
+        state.money_summary = caseworker_summary(result)
+    asks_safety = (
+        state.is_safe_now is None
+        and state.asks_left("safety")
+        and (state.problem or "") not in NO_SAFETY_QUESTION
+    )
+    for body in money_reply(result, reply.lang, directory)[: MAX_MESSAGES - int(asks_safety)]:
+        reply.add(body)
+    if asks_safety:
+        key = "ask_is_relative_safe" if state.writer == "relative" else "ask_is_safe_now"
+        ask(state, reply, "safety", key)
+    return True
 
 
 def delete_answer(state: State, reply: Reply, confirmed: bool) -> None:
