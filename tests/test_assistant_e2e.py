@@ -143,3 +143,14 @@ def test_ready_says_what_a_turn_needs_and_names_what_fails(rasa_stack: RasaStack
     finally:
         os.kill(rasa_stack.actions_pid, signal.SIGCONT)
     assert answer.status_code == 503 and answer.json()["checks"]["action_server"] != "ok"
+
+
+def test_wage_figures_typed_as_people_write_get_the_sourced_sums(rasa_stack: RasaStack) -> None:
+    sender = new_sender()
+    reply = texts(
+        rasa_stack.rest(sender, "gaji sy 4500 HKD udh 3 bulan blm dibayar, sy di hong kong")
+    )
+    assert "13.500" in reply  # HK$4,500 x 3, in the person's language's number format
+    assert "Sumber" in reply and "aman sekarang" in reply
+    summary = rasa_stack.tracker(sender)["slots"]["money_summary"]
+    assert "13,500" in summary and "MECAB" in summary
