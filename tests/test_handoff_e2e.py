@@ -4,8 +4,9 @@ Rasa + the action server (trained model) + the console process, with Telegram an
 pointed at the loopback fakes. The worker types free text; the caseworker uses the console
 over HTTP as a browser would (login form, CSRF tokens, cookies). Checked along the way: no
 case before consent, the case arrives with the transcript, the assistant is silent while a
-person handles it, a danger phrase still gets the contacts at once, the reply reaches the
-right chat exactly once, and "return to assistant" gives the person the bot back.
+person handles it, the safe-contact answer is read and confirmed, a danger phrase still gets
+the contacts at once, the reply reaches the right chat exactly once, and "return to
+assistant" gives the person the bot back.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import sqlalchemy as sa
 
 from bot.storage.engine import create_engine
 from bot.storage.tables import address_table, inbox_table
+from bot.texts import text
 from devtools.conversations import sender_id, wait_quiet
 from tests.helpers.handoff import (
     ORGANISATION,
@@ -68,6 +70,18 @@ def test_worker_reaches_a_caseworker_and_gets_the_bot_back(stack) -> None:
     assert "abuse" in page  # what the dialogue knew is in the summary
     assert "simpan terenkripsi" in page  # the assistant's turns too (its storage answer)
     assert str(chat) not in page  # never the chat id
+    assert text("contact_question", "id") in opened  # safe contact: asked as the case opens
+    assert "Contact first" in page and "not answered" in page
+
+    # The answer comes during the case: recorded once, confirmed in one line, shown.
+    count = len(texts_to(telegram, chat))
+    tg_say(rasa, chat, "jangan hubungi duluan kak")
+    assert new_texts(telegram, chat, count) == [text("contact_refused", "id")]
+    wait_until(
+        lambda: "refused: no caseworker may write first" in console.page(f"/cases/{ref}"),
+        5,
+        "the safe-contact answer on the case page",
+    )
 
     # While the case waits, the person writes: it reaches the case, the bot stays silent.
     count = len(texts_to(telegram, chat))
