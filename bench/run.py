@@ -8,6 +8,7 @@ import sys
 BENCHMARKS = [
     "bench.assistant",
     "bench.search.run",
+    "bench.money.run",
     "bench.channels",
     "bench.handoff",
     "bench.fuzz",
