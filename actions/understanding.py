@@ -33,6 +33,7 @@ def _cues() -> dict[str, Any]:
         "safe": compiled(raw["safe"]),
         "relative": compiled(raw["relative"]),
         "home_place_of_others": compiled(raw["home_place_of_others"]),
+        "money_hedges": compiled(raw["money_hedges"]),
         "storage_no": compiled(raw["storage_no"]),
         "storage_yes": compiled(raw["storage_yes"]),
         "followup": {kind: compiled(p) for kind, p in raw["followup"].items()},
@@ -66,6 +67,11 @@ def storage_answer(text: str) -> bool | None:
     if _any(_cues()["storage_yes"], cleaned):
         return True
     return None
+
+
+def is_hedged(clause: str) -> bool:
+    """True when a figure's clause makes it a guess or a bound, not an amount to compute."""
+    return _any(_cues()["money_hedges"], _clean(clause))
 
 
 def writes_for_relative(text: str) -> bool:

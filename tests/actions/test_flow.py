@@ -428,3 +428,24 @@ def test_a_fee_over_the_cap_is_said_plainly_in_english():
 def test_a_report_without_figures_takes_the_usual_path():
     state, replies = talk([msg("gaji sy blm dibayar 3 bulan", "report_unpaid_wages")])
     assert state.money_summary is None and "Gaji adalah hak Anda" in replies[0][0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "gaji sy blm dibayar, kerja 24 jam",
+        "gaji sy di bawah 5000 blm dibayar",
+        "gaji 4500 atau 4800 lupa",
+        "my salary is around 4k",
+    ],
+)
+def test_no_sums_from_hours_guesses_or_bounds(text):
+    state = State(country="HK", is_safe_now=True)
+    respond(state, msg(text, "report_unpaid_wages"), directory())
+    assert state.money_summary is None
+
+
+def test_a_bare_wage_and_informal_spelling_still_get_the_sums():
+    state = State(country="HK", is_safe_now=True)
+    turn = respond(state, msg("gji sy 4800 blm dibyr 2 bulan", "report_unpaid_wages"), directory())
+    assert "9.600" in "\n".join(m["text"] for m in turn)

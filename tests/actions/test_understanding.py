@@ -88,3 +88,12 @@ def test_long_and_button_messages():
     message = Message.from_parse(parse)
     assert message.is_button and message.entity("city") == "Riyadh"
     assert Message.from_parse(None).intent is None
+
+
+def test_guesses_and_bounds_are_hedged_plain_figures_are_not():
+    from actions.understanding import is_hedged
+
+    for clause in ("gaji sy di bawah 5000", "4500 atau 4800", "around 4k", "gajian tiap tgl 7"):
+        assert is_hedged(clause), clause
+    for clause in ("gaji sy 4500", "salary HK$4,990", "gaji NTD 20,000 blm dibayar sejak bln 9"):
+        assert not is_hedged(clause), clause
