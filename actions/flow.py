@@ -479,8 +479,12 @@ def handle(state: State, reply: Reply, message: Message, directory: Directory) -
         emergency(state, reply, directory)
         return
     said = None if message.is_button else storage_answer(message.text)
-    if said is None and pending == "storage" and intent in ("affirm", "deny"):
-        said = intent == "affirm" if message.words <= SHORT_ANSWER else None
+    bare = message.is_button or (
+        message.words <= SHORT_ANSWER and safety_answer(message.text) is None and not named[0]
+    )
+    if said is None and pending == "storage" and intent in ("affirm", "deny") and bare:
+        # A bare yes or no; "I'm not safe at home" answers how the person is, not this.
+        said = intent == "affirm"
     if said is not None:
         storage_decision(state, reply, said)
         if intent in PROBLEM_OF_INTENT or intent in TOPIC_OF_INTENT:
@@ -635,7 +639,9 @@ def money_help(
         and (state.problem or "") not in NO_SAFETY_QUESTION
     )
     for body in money_reply(result, reply.lang, directory)[: MAX_MESSAGES - int(asks_safety)]:
-        reply.add(body)
+        # One bubble per message: Rasa's REST channel sends each paragraph on its own, and
+        # the sums, the route and the sources would otherwise be a wall of a dozen.
+        reply.add(re.sub(r"\n{2,}", "\n", body))
     if asks_safety:
         key = "ask_is_relative_safe" if state.writer == "relative" else "ask_is_safe_now"
         ask(state, reply, "safety", key)

@@ -449,3 +449,26 @@ def test_a_bare_wage_and_informal_spelling_still_get_the_sums():
     state = State(country="HK", is_safe_now=True)
     turn = respond(state, msg("gji sy 4800 blm dibyr 2 bulan", "report_unpaid_wages"), directory())
     assert "9.600" in "\n".join(m["text"] for m in turn)
+
+
+def test_not_safe_right_after_the_notice_answers_safety_not_storage():
+    state, replies = talk(
+        [
+            msg("I'm a domestic worker in Penang", "inform", city="Penang"),
+            msg("I'm not safe at home", "deny"),
+        ],
+        lang="en",
+    )
+    assert "privacy" in replies[0][-1].lower()  # the notice was the open question
+    assert state.storage_consent is None and state.is_safe_now is False
+    assert "999" in numbers(replies[1])  # Malaysia's emergency number
+
+
+def test_a_money_reply_stays_within_six_bubbles_even_split_by_paragraph():
+    state = State(country="HK", privacy_told=True)
+    turn = respond(
+        state,
+        msg("sy udh bayar 15 juta tp ga jd berangkat", "report_recruitment_fraud"),
+        directory(),
+    )
+    assert sum(len(m["text"].strip().split("\n\n")) for m in turn) <= 6
