@@ -80,10 +80,12 @@ async def test_a_slow_send_keeps_its_lease_so_no_other_worker_takes_it(setup):
     async def other(item: OutboxItem) -> None:
         calls.append("other")
 
-    first = OutboxWorker(box, "telegram", slow, lease_seconds=0.3, owner="h:1:a")
-    second = OutboxWorker(box, "telegram", other, lease_seconds=0.3, owner="h:2:b")
+    # Leases of a second: short enough to expire twice, long enough that a loaded CI machine
+    # still gets a heartbeat in (0.3 s failed once under a full test run on PostgreSQL).
+    first = OutboxWorker(box, "telegram", slow, lease_seconds=1.0, owner="h:1:a")
+    second = OutboxWorker(box, "telegram", other, lease_seconds=1.0, owner="h:2:b")
     running = asyncio.ensure_future(first.run_once())
-    await asyncio.sleep(0.8)  # more than two leases long; the heartbeat extends it
+    await asyncio.sleep(2.5)  # more than two leases long; the heartbeat extends it
     assert await second.run_once() == 0
     release.set()
     assert await running == 1
