@@ -154,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def announce_ready() -> None:
     """Wait for every process, print the ready line with the URLs, then stay idle."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per poll otherwise
     console = load_console_settings()
     console_url = f"http://{console.host}:{console.port}"
     wait_until_ready(
