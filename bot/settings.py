@@ -120,6 +120,14 @@ def _get(env: Mapping[str, str], name: str) -> str | None:
     return value or None
 
 
+def encryption_keys(env: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """``LENTERA_ENCRYPTION_KEYS``: comma-separated Fernet keys, newest first (may be empty)."""
+    env = os.environ if env is None else env
+    return tuple(
+        k.strip() for k in (_get(env, "LENTERA_ENCRYPTION_KEYS") or "").split(",") if k.strip()
+    )
+
+
 def _telegram(env: Mapping[str, str]) -> TelegramSettings | None:
     token = _get(env, "TELEGRAM_BOT_TOKEN")
     if token is None:
@@ -177,9 +185,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         SettingsError: If a channel is partly configured or a value is malformed.
     """
     env = os.environ if env is None else env
-    keys = tuple(
-        k.strip() for k in (_get(env, "LENTERA_ENCRYPTION_KEYS") or "").split(",") if k.strip()
-    )
+    keys = encryption_keys(env)
     lease = _get(env, "LENTERA_INBOX_LEASE_SECONDS")
     try:
         lease_seconds = float(lease) if lease else 120.0
@@ -276,9 +282,7 @@ def load_console_settings(env: Mapping[str, str] | None = None) -> ConsoleSettin
     https_text = (_get(env, "LENTERA_CONSOLE_HTTPS") or "0").lower()
     if https_text not in ("0", "1", "true", "false", "yes", "no"):
         raise SettingsError("LENTERA_CONSOLE_HTTPS must be 1 or 0")
-    keys = tuple(
-        k.strip() for k in (_get(env, "LENTERA_ENCRYPTION_KEYS") or "").split(",") if k.strip()
-    )
+    keys = encryption_keys(env)
     timeout_text = _get(env, "LENTERA_CLAIM_TIMEOUT_MINUTES")
     try:
         claim_timeout = float(timeout_text) if timeout_text else DEFAULT_CLAIM_TIMEOUT_MINUTES

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Iterable
 from typing import Any
 
@@ -29,7 +28,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from bot.security.encryption import Cipher
-from bot.settings import SettingsError
+from bot.settings import SettingsError, encryption_keys
 
 logger = logging.getLogger(__name__)
 
@@ -71,8 +70,7 @@ def unseal(cipher: Cipher, stored: str) -> dict[str, Any]:
 
 def cipher_from_env() -> Cipher:
     """The cipher of ``LENTERA_ENCRYPTION_KEYS``; refuses to store words unencrypted."""
-    keys = [k.strip() for k in os.environ.get("LENTERA_ENCRYPTION_KEYS", "").split(",")]
-    keys = [k for k in keys if k]
+    keys = encryption_keys()
     if not keys:
         raise SettingsError(
             "LENTERA_ENCRYPTION_KEYS must be set for the tracker store "
