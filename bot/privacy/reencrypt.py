@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from bot.cases.tables import case_messages, case_notes, cases, outbox
+from bot.privacy.retention import TRACKER_EVENTS
 from bot.security.encryption import Cipher
 from bot.storage.tables import address_table, inbox_table
 
@@ -24,8 +25,6 @@ ENCRYPTED = (
     (inbox_table, "id", ("payload",)),
     (address_table, "sender_id", ("address", "choices")),
 )
-# Rasa's tracker store (bot/storage/tracker_store.py writes it encrypted).
-TRACKER_EVENTS = sa.table("events", sa.column("id"), sa.column("data"))
 BATCH = 500
 
 

@@ -81,8 +81,11 @@ class Purged:
     events: int
 
 
-# Rasa's SQLTrackerStore table, as far as retention needs it.
-TRACKER_EVENTS = sa.table("events", sa.column("sender_id"), sa.column("timestamp"))
+# Rasa's SQLTrackerStore table, as far as retention and re-encryption need it
+# (bot/storage/tracker_store.py writes ``data`` encrypted).
+TRACKER_EVENTS = sa.table(
+    "events", sa.column("id"), sa.column("sender_id"), sa.column("timestamp"), sa.column("data")
+)
 
 
 def _has_events(tracker_engine: sa.engine.Engine) -> bool:
