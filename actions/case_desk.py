@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from rasa_sdk import Tracker
 from sqlalchemy.engine import Engine
@@ -58,30 +59,32 @@ def retention_days() -> int:
     return int(Retention.told().case_days)
 
 
-def request_erasure(sender_id: str) -> bool:
-    """Record the person's confirmed "delete my data" for the Rasa process to carry out."""
+def _write(what: str, write: Callable[[Engine], None]) -> bool:
+    """Run ``write`` on Lentera's database; False (logged, never raised) if it cannot."""
     try:
         found = lentera_database()
         if found is None:
             return False
-        erasure.request_erasure(found[0], sender_id, time.time())
+        write(found[0])
     except (SQLAlchemyError, OSError) as exc:
-        logger.error("Erasure request not recorded (%s)", type(exc).__name__)
+        logger.error("%s not recorded (%s)", what, type(exc).__name__)
         return False
     return True
+
+
+def request_erasure(sender_id: str) -> bool:
+    """Record the person's confirmed "delete my data" for the Rasa process to carry out."""
+    return _write(
+        "Erasure request", lambda engine: erasure.request_erasure(engine, sender_id, time.time())
+    )
 
 
 def record_storage_consent(sender_id: str, agreed: bool) -> bool:
     """Record the person's answer to the storage notice, with its time and version."""
-    try:
-        found = lentera_database()
-        if found is None:
-            return False
-        Consents(found[0]).record(sender_id, agreed, time.time())
-    except (SQLAlchemyError, OSError) as exc:
-        logger.error("Storage consent not recorded (%s)", type(exc).__name__)
-        return False
-    return True
+    return _write(
+        "Storage consent",
+        lambda engine: Consents(engine).record(sender_id, agreed, time.time()),
+    )
 
 
 def transcript(tracker: Tracker) -> list[tuple[str, str, float]]:
