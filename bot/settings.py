@@ -25,6 +25,7 @@ DEFAULT_RASA_PORT = 5005  # LENTERA_RASA_PORT
 DEFAULT_ACTIONS_PORT = 5055  # LENTERA_ACTIONS_PORT
 DEFAULT_CONSOLE_PORT = 8080  # LENTERA_CONSOLE_PORT
 DEFAULT_CLAIM_TIMEOUT_MINUTES = 30.0
+DEFAULT_RATE_LIMIT_PER_MINUTE = 20  # LENTERA_RATE_LIMIT_PER_MINUTE (bot/channels/rate_limit.py)
 
 
 class SettingsError(RasaException):
@@ -89,6 +90,10 @@ class Settings:
         whatsapp: WhatsApp settings, or None when the channel is disabled.
         inbox_lease_seconds: How long a claimed inbound message is owned before another
             process may take it over.
+        rate_limit_per_minute: ``LENTERA_RATE_LIMIT_PER_MINUTE``, messages of one person
+            answered per rolling minute on Telegram and WhatsApp (0: no limit).
+        redis_url: ``LENTERA_REDIS_URL``; when set, the rate limit's counts are shared by
+            every Rasa instance through it (else counted in this process).
     """
 
     secret_key: str | None
@@ -97,6 +102,8 @@ class Settings:
     telegram: TelegramSettings | None = None
     whatsapp: WhatsAppSettings | None = None
     inbox_lease_seconds: float = 120.0
+    rate_limit_per_minute: int = DEFAULT_RATE_LIMIT_PER_MINUTE
+    redis_url: str | None = None
 
     def require_secrets(self, channel: str) -> tuple[str, tuple[str, ...]]:
         """Return the secret key and encryption keys, or fail loudly.
@@ -191,6 +198,15 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         lease_seconds = float(lease) if lease else 120.0
     except ValueError as exc:
         raise SettingsError("LENTERA_INBOX_LEASE_SECONDS must be a number") from exc
+    limit_text = _get(env, "LENTERA_RATE_LIMIT_PER_MINUTE")
+    try:
+        rate_limit = int(limit_text) if limit_text else DEFAULT_RATE_LIMIT_PER_MINUTE
+    except ValueError:
+        rate_limit = -1
+    if rate_limit < 0:
+        raise SettingsError(
+            "LENTERA_RATE_LIMIT_PER_MINUTE must be a whole number of messages (0 turns it off)"
+        )
     return Settings(
         secret_key=_get(env, "LENTERA_SECRET_KEY"),
         encryption_keys=keys,
@@ -198,6 +214,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         telegram=_telegram(env),
         whatsapp=_whatsapp(env),
         inbox_lease_seconds=lease_seconds,
+        rate_limit_per_minute=rate_limit,
+        redis_url=_get(env, "LENTERA_REDIS_URL"),
     )
 
 

@@ -99,3 +99,16 @@ def test_privacy_settings_read_the_preview_denylist_path(tmp_path):
     assert settings.preview_denylist == words
     with pytest.raises(SettingsError, match="LENTERA_PREVIEW_DENYLIST"):
         load_privacy_settings({"LENTERA_PREVIEW_DENYLIST": str(tmp_path / "typo.txt")})
+
+
+def test_rate_limit_defaults_to_20_a_minute_0_turns_it_off_and_nonsense_is_refused():
+    assert load_settings({}).rate_limit_per_minute == 20
+    assert load_settings({}).redis_url is None
+    settings = load_settings(
+        {"LENTERA_RATE_LIMIT_PER_MINUTE": "0", "LENTERA_REDIS_URL": "redis://127.0.0.1:6379/0"}
+    )
+    assert settings.rate_limit_per_minute == 0
+    assert settings.redis_url == "redis://127.0.0.1:6379/0"
+    for bad in ("-1", "twenty", "2.5"):
+        with pytest.raises(SettingsError, match="LENTERA_RATE_LIMIT_PER_MINUTE"):
+            load_settings({"LENTERA_RATE_LIMIT_PER_MINUTE": bad})
