@@ -79,6 +79,12 @@ class TelegramInput(WebhookChannel[TelegramSender]):
         try:
             # Expanding a shortened button payload may read the database: off the loop.
             inbound = await asyncio.to_thread(parse_update, data, self.runtime.payloads)
+        except SQLAlchemyError as exc:
+            # The database is down, the update is fine: refuse, Telegram sends it again.
+            logger.error(
+                "Telegram update not read (%s); asking Telegram to retry", type(exc).__name__
+            )
+            return response.json({"error": "storage unavailable"}, status=503)
         except Exception as exc:  # noqa: BLE001 - a poison update must not block the queue
             logger.warning("Unparseable Telegram update ignored (%s)", type(exc).__name__)
             return response.json({"status": "ignored"})

@@ -106,6 +106,12 @@ class WhatsAppInput(WebhookChannel[WhatsAppSender]):
             messages, summary = await asyncio.to_thread(
                 parse_webhook, data, self.settings.whatsapp.phone_number_id, self.runtime.payloads
             )
+        except SQLAlchemyError as exc:
+            # The database is down, the notification is fine: refuse, Meta sends it again.
+            logger.error(
+                "WhatsApp notification not read (%s); asking Meta to retry", type(exc).__name__
+            )
+            return response.json({"error": "storage unavailable"}, status=503)
         except Exception as exc:  # noqa: BLE001 - a poison notification must not block the queue
             logger.warning("Unparseable WhatsApp notification ignored (%s)", type(exc).__name__)
             return response.json({"status": "ignored"})
