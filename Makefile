@@ -70,3 +70,12 @@ bench: install index train ## benchmarks; results go to docs/benchmarks.md
 
 clean: ## remove trained models, indexes and local databases
 	rm -rf models results var
+
+nginx: ## Debian's nginx, the load balancer of `make run-scaled` (installed when missing)
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y nginx)
+.PHONY: nginx
+test: nginx
+
+run-scaled: install index train nginx ## LENTERA_INSTANCES (2) Rasa + action servers behind nginx; needs PostgreSQL, Redis
+	$(PY) -m bot.stack run --instances $(or $(LENTERA_INSTANCES),2)
+.PHONY: run-scaled

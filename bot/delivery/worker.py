@@ -178,6 +178,13 @@ class InboxWorker:
         entry.refs += 1
         try:
             async with entry.lock:
+                if await self._safe(
+                    lambda: self.inbox.waits_for_earlier(row.id, row.channel, row.sender_id)
+                ):
+                    # Answered in the order sent: this one comes back through the recovery
+                    # loop once the earlier message (on whichever instance) is done.
+                    await self._safe(lambda: self.inbox.release(row.id, row.attempts, delay=0.0))
+                    return
                 await self._process(row)
         finally:
             entry.refs -= 1

@@ -7,14 +7,18 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 import time
+from pathlib import Path
 
 from bot.settings import DEFAULT_ACTIONS_PORT, DEFAULT_RASA_PORT, load_console_settings
+from bot.stack import scale
 from bot.stack.endpoints import write_endpoints
 from bot.stack.model import ensure_model
 from bot.stack.paths import BIN, ROOT, VAR
 from bot.stack.readiness import ready_urls, wait_until_ready
 from bot.stack.secrets import local_secrets
+from bot.stack.supervisor import Supervisor
 
 RASA_PORT = int(os.environ.get("LENTERA_RASA_PORT", DEFAULT_RASA_PORT))
 ACTIONS_PORT = int(os.environ.get("LENTERA_ACTIONS_PORT", DEFAULT_ACTIONS_PORT))
@@ -105,6 +109,49 @@ Lentera is starting; "Lentera is ready" follows once every process answers.
     )
 
 
+def run_scaled(instances: int) -> int:
+    """Several Rasa instances and action servers behind nginx, kept running by a supervisor."""
+    found = scale.problems(os.environ, instances)
+    if found:
+        print("Refusing to start " + f"{instances} instances:\n  " + "\n  ".join(found))
+        return 2
+    env = _stack_env()
+    state = VAR / "scaled"
+    layout = scale.Layout.choose(
+        instances,
+        front_host=os.environ.get("LENTERA_FRONT_HOST", "127.0.0.1"),
+        front_port=RASA_PORT,
+        actions_port=ACTIONS_PORT,
+    )
+    seed_console(env)
+    processes = scale.specs(
+        layout,
+        bin_dir=BIN,
+        model=Path(env["LENTERA_MODEL"]),
+        # Every instance calls the action servers through nginx's internal front, ACTIONS_PORT.
+        endpoints=Path(env["LENTERA_ENDPOINTS"]),
+        nginx_conf=state / "nginx.conf",
+        token=env["LENTERA_API_TOKEN"],
+    )
+    supervisor = Supervisor(processes, env=env, cwd=ROOT, state=state)
+    console = load_console_settings(env)
+    urls = {**layout.ready_urls(), "console": f"http://{console.host}:{console.port}/ready"}
+    front = f"http://{layout.front_host}:{layout.front_port}"
+
+    def announce() -> None:
+        if wait_until_ready(urls, say=lambda line: supervisor.say("ready", line)):
+            supervisor.say(
+                "ready",
+                f"Lentera is ready: {instances} instances behind nginx; chat "
+                f"{front}/webhooks/rest/webhook, console http://{console.host}:{console.port}/",
+            )
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    print(f"Lentera is starting {instances} instances behind nginx at {front}; Ctrl-C stops.")
+    threading.Thread(target=announce, daemon=True).start()
+    return supervisor.run()
+
+
 def shell() -> None:
     """Chat in the terminal; the action server runs in the background until the chat ends."""
     env = _stack_env()
@@ -139,10 +186,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.stack")
     parser.add_argument("command", choices=["train", "run", "shell", "ready"])
     parser.add_argument("--demo", action="store_true", help="also run fake Telegram/WhatsApp")
+    parser.add_argument(
+        "--instances",
+        type=int,
+        default=int(os.environ.get("LENTERA_INSTANCES") or 1),
+        help="Rasa instances and action servers behind nginx (PostgreSQL and Redis needed)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if args.command == "train":
         print(ensure_model())
+    elif args.command == "run" and args.instances != 1:
+        return run_scaled(args.instances)
     elif args.command == "run":
         run(demo=args.demo)
     elif args.command == "ready":

@@ -33,6 +33,7 @@ logger = logging.getLogger(__name__)
 
 DEDUP_RETENTION_SECONDS = 7 * 24 * 3600
 MAX_ATTEMPTS = 6
+ORDER_WAIT_SECONDS = 10.0
 PROCESSING, PENDING, DONE, FAILED = "processing", "pending", "done", "failed"
 
 
@@ -136,6 +137,33 @@ class Inbox:
                 .where(inbox_table.c.id == row_id)
                 .values(status=DONE, payload=None, finished_at=self._clock(), lease_until=None)
             )
+
+    def waits_for_earlier(self, row_id: int, channel: str, sender_id: str) -> bool:
+        """True while an earlier message of the same sender is being or about to be answered.
+
+        With several instances, one person's messages can reach different processes; the
+        later one then waits, so they are answered in the order they were sent (a message
+        recovered from a dead instance first). An earlier message that keeps failing and is
+        backing off for longer than :data:`ORDER_WAIT_SECONDS` is not waited for: a live
+        person is not kept waiting behind it.
+        """
+        t = inbox_table
+        soon = self._clock() + ORDER_WAIT_SECONDS
+        query = (
+            sa.select(t.c.id)
+            .where(
+                t.c.channel == channel,
+                t.c.sender_id == sender_id,
+                t.c.id < row_id,
+                sa.or_(
+                    t.c.status == PROCESSING,
+                    sa.and_(t.c.status == PENDING, t.c.next_attempt_at <= soon),
+                ),
+            )
+            .limit(1)
+        )
+        with self._engine.connect() as conn:
+            return conn.execute(query).first() is not None
 
     def forget_handled(self, sender_id: str) -> int:
         """Delete a sender's rows except those still waiting (data deletion); how many.

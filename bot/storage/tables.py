@@ -42,6 +42,8 @@ inbox_table = sa.Table(
     sa.UniqueConstraint("channel", "dedup_key", name="uq_channel_inbox_delivery"),
     sa.Index("ix_channel_inbox_status_next", "status", "next_attempt_at"),
     sa.Index("ix_channel_inbox_received", "received_at"),
+    # Revision 0007: one person's earlier messages first (Inbox.waits_for_earlier).
+    sa.Index("ix_channel_inbox_sender", "sender_id", "id"),
 )
 
 # Pseudonym -> encrypted platform address, plus per-user channel state.

@@ -62,3 +62,41 @@ def test_owner_liveness():
     assert not owner_is_dead(me, me)
     assert not owner_is_dead(f"otherhost:{proc.pid}:bbbb", me)
     assert not owner_is_dead("garbage", me)
+
+
+async def test_two_instances_answer_one_persons_messages_in_the_order_sent(sqlite_db):
+    _, inbox, _ = stores(sqlite_db)
+    seen: list[str] = []
+
+    async def handler(row: InboxRow) -> None:
+        seen.append(row.payload["key"])
+
+    slow = InboxWorker(inbox, "telegram", handler, poll_seconds=0.05, owner="host:1:slow")
+    fast = InboxWorker(inbox, "telegram", handler, poll_seconds=0.05, owner="host:2:fast")
+    rows = []
+    for key, worker in [("m1", slow), ("m2", fast)]:
+        payload = {"key": key}
+        row_id = inbox.accept(
+            channel="telegram",
+            dedup_key=key,
+            sender_id="A",
+            payload=payload,
+            owner=worker.owner,
+            lease_seconds=60,
+        )
+        rows.append(InboxRow(row_id, "telegram", "A", 0, payload))
+    # m2 reached the other instance while m1 is still in progress on the first: it waits.
+    fast.submit(rows[1])
+    await fast.drain()
+    assert seen == []
+    slow.submit(rows[0])
+    await slow.drain()
+    fast.start()  # the recovery loop brings m2 back once m1 is done
+    for _ in range(100):
+        if len(seen) == 2:
+            break
+        await asyncio.sleep(0.02)
+    await fast.stop()
+    assert seen == ["m1", "m2"]
+    assert inbox.status_counts() == {"done": 2}
+

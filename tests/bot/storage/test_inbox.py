@@ -85,3 +85,20 @@ def test_inbox_purge_keeps_dedup_keys_for_seven_days(database):
     now[0] += 120
     assert inbox.purge() == 1
     assert accept(inbox, "old") is not None
+
+
+def test_a_later_message_waits_only_for_an_earlier_one_that_is_about_to_be_answered(database):
+    now = [1000.0]
+    _, inbox, _ = stores(database, clock=lambda: now[0])
+    first = accept(inbox, "k1", sender="tg_a")
+    second = accept(inbox, "k2", sender="tg_a")
+    other = accept(inbox, "k3", sender="tg_b")
+    assert inbox.waits_for_earlier(second, "telegram", "tg_a")  # the first is in progress
+    assert not inbox.waits_for_earlier(first, "telegram", "tg_a")
+    assert not inbox.waits_for_earlier(other, "telegram", "tg_b")  # another person
+    inbox.release(first, 1, delay=2.0)  # retried in 2 s: still waited for
+    assert inbox.waits_for_earlier(second, "telegram", "tg_a")
+    inbox.release(first, 5, delay=300.0)  # failing again and again: not waited for
+    assert not inbox.waits_for_earlier(second, "telegram", "tg_a")
+    inbox.complete(first)
+    assert not inbox.waits_for_earlier(second, "telegram", "tg_a")
