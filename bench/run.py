@@ -12,6 +12,7 @@ BENCHMARKS = [
     "bench.channels",
     "bench.handoff",
     "bench.fuzz",
+    "bench.stock",
 ]
 
 
