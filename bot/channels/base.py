@@ -2,7 +2,8 @@
 
 Settings from the environment, the runtime (database, inbox, address book, case store), the
 inbox worker that runs Rasa turns in the background, the outbox worker that delivers
-caseworker replies, the handoff check before Rasa (``handoff.py``), the server lifecycle and
+caseworker replies, the handoff check and the per-person rate limit before Rasa
+(``handoff.py``, ``rate_limit.py``), the server lifecycle and
 the ``GET /`` health and ``POST /webhook`` routes. A subclass says how to build its sender and
 output channel, and how to receive, store, acknowledge and handle one delivery and deliver
 one case message.
@@ -25,7 +26,9 @@ from bot.channels.common import quiet_http_client_logs
 from bot.channels.erasure import erase_if_requested
 from bot.channels.guard import never_silent
 from bot.channels.handoff import Handoff
+from bot.channels.once import OnceOutput
 from bot.channels.rasa_bridge import agent_of
+from bot.channels.rate_limit import LogLimiter, RateLimit
 from bot.channels.safe_exit import is_safe_word, leave
 from bot.channels.stores import Runtime, build_runtime
 from bot.delivery.outbox import OutboxWorker
@@ -68,6 +71,9 @@ class WebhookChannel(InputChannel, Generic[SenderT]):
         self.worker: InboxWorker | None = None
         self.outbox_worker: OutboxWorker | None = None
         self.handoff: Handoff | None = None
+        self.rate_limit: RateLimit | None = None
+        # Refused deliveries: one log line a minute, however many arrive.
+        self.rejections = LogLimiter(logging.getLogger(type(self).__module__))
         self._app: Any = None
         self._on_new_message: Callable[[UserMessage], Awaitable[Any]] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -78,6 +84,7 @@ class WebhookChannel(InputChannel, Generic[SenderT]):
         self.runtime = build_runtime(settings, channel=self.LABEL, schema=schema)
         self.sender = self._make_sender(self.runtime)
         self.handoff = Handoff(self.runtime.cases, self._assistant_answers)
+        self.rate_limit = RateLimit.from_settings(settings)
         self.worker = InboxWorker(
             self.runtime.inbox,
             self.CHANNEL,
@@ -130,6 +137,11 @@ class WebhookChannel(InputChannel, Generic[SenderT]):
         """Output channel for messages sent outside a webhook request (caseworker replies)."""
         return self._output(self.sender, proactive=True) if self.sender is not None else None
 
+    def _replies(self, row: InboxRow, output: OutputChannel) -> OutputChannel:
+        """Where a row's turn answers: each reply counted, those sent before skipped (once.py)."""
+        assert self.runtime is not None
+        return OnceOutput(output, self.runtime.inbox, row)
+
     def _background(self, coro: Any) -> None:
         """Run a best-effort side task (keeping a reference until it ends)."""
         task = asyncio.get_running_loop().create_task(coro)
@@ -159,8 +171,13 @@ class WebhookChannel(InputChannel, Generic[SenderT]):
         return tracker is not None and tracker.get_slot("pending") == "delete"
 
     async def _process_row(self, row: InboxRow) -> None:
-        """One inbound row: into the open case if a caseworker has the conversation, else Rasa."""
+        """One inbound row: into the open case if a caseworker has the conversation, else Rasa.
+
+        Over the person's rate limit (``rate_limit.py``) the row is kept in the tracker and
+        not answered; the safe word, the open case and an emergency come first.
+        """
         assert self.sender is not None and self.handoff is not None
+        assert self.rate_limit is not None
         assert self.runtime is not None
         if is_safe_word(row.payload):  # before anything else, even during a handoff
             await leave(
@@ -175,6 +192,13 @@ class WebhookChannel(InputChannel, Generic[SenderT]):
         # An erasure a crash left undone is done before anything new is stored.
         await erase_if_requested(self._app, self.runtime, row.sender_id)
         if await self.handoff.intercept(row, self._output(self.sender)):
+            self._acknowledge(row)
+            return
+        decision = await self.rate_limit.check(row)
+        if not decision.allowed:
+            await self.rate_limit.hold(
+                self._app, row, self._output(self.sender), notify=decision.notify
+            )
             self._acknowledge(row)
             return
         await self._handle_row(row)
@@ -246,6 +270,8 @@ class WebhookChannel(InputChannel, Generic[SenderT]):
                 await self.worker.stop()
             if self.outbox_worker is not None:
                 await self.outbox_worker.stop()
+            if self.rate_limit is not None:
+                await self.rate_limit.close()
             if self.sender is not None:
                 await self.sender.close()  # type: ignore[attr-defined]
 

@@ -1,6 +1,7 @@
 """Telegram custom channel for Rasa: ``POST /webhooks/telegram/webhook``.
 
-Flow of one update: check ``X-Telegram-Bot-Api-Secret-Token`` (constant time, else 403) ->
+Flow of one update: check ``X-Telegram-Bot-Api-Secret-Token`` (constant time, else 403,
+before anything else) ->
 parse with python-telegram-bot -> commit to the inbox (dedup on ``update_id``) -> answer
 200 -> process in the background (answer the callback query, run the Rasa turn, reply
 through :class:`~bot.channels.telegram.output.TelegramOutput`).
@@ -65,11 +66,13 @@ class TelegramInput(WebhookChannel[TelegramSender]):
     async def _receive(self, request: Request) -> HTTPResponse:
         if self.settings.telegram is None or self.runtime is None or self.worker is None:
             return response.json({"error": "telegram channel disabled"}, status=503)
-        self._bound(request)
+        # Before any work (no JSON, no database, no Rasa): a flood of forged updates costs
+        # one comparison each, and one log line a minute.
         supplied = request.headers.get(SECRET_HEADER, "").encode("utf-8")
         if not hmac.compare_digest(supplied, self.settings.telegram.webhook_secret.encode("utf-8")):
-            logger.warning("Telegram webhook rejected: bad or missing secret token")
+            self.rejections.warning("Telegram webhook rejected: bad or missing secret token")
             return response.json({"error": "forbidden"}, status=403)
+        self._bound(request)
         try:
             data = json.loads(request.body)
         except (ValueError, UnicodeDecodeError):
@@ -131,10 +134,10 @@ class TelegramInput(WebhookChannel[TelegramSender]):
         if payload.get("callback_query_id"):
             # Stops the button's spinner; best effort, the turn does not wait for it.
             self._background(self.sender.answer_callback(payload["callback_query_id"]))
-        output = TelegramOutput(self.sender)
+        output = self._replies(row, TelegramOutput(self.sender))
         if payload["kind"] == "unsupported":
             language = await tracker_language(self._app, row.sender_id) or payload.get("language")
-            await output.send_text_message(row.sender_id, text("unsupported", language))
+            await output.send_response(row.sender_id, {"text": text("unsupported", language)})
             return
         await self._on_new_message(
             UserMessage(

@@ -1,7 +1,8 @@
 """WhatsApp Cloud API custom channel for Rasa: ``/webhooks/whatsapp/webhook``.
 
 ``GET`` answers Meta's verification handshake. ``POST`` checks ``X-Hub-Signature-256``
-(HMAC-SHA256 of the raw body with the app secret, constant time, else 403), commits each
+(HMAC-SHA256 of the raw body with the app secret, constant time, else 403, before anything
+else), commits each
 message to the inbox (dedup on the ``wamid``), answers 200, then processes in the
 background: mark as read, run the Rasa turn, reply through
 :class:`~bot.channels.whatsapp.output.WhatsAppOutput`. Status callbacks are accepted and
@@ -82,19 +83,21 @@ class WhatsAppInput(WebhookChannel[WhatsAppSender]):
             token.encode(), expected.encode()
         ):
             return response.text(str(request.args.get("hub.challenge", "")))
-        logger.warning("WhatsApp verification handshake rejected")
+        self.rejections.warning("WhatsApp verification handshake rejected")
         return response.text("forbidden", status=403)
 
     async def _receive(self, request: Request) -> HTTPResponse:
         if self.settings.whatsapp is None or self.runtime is None or self.worker is None:
             return response.json({"error": "whatsapp channel disabled"}, status=503)
-        self._bound(request)
         body = request.body or b""
+        # Before any work (no JSON, no database, no Rasa): a flood of forged notifications
+        # costs one HMAC each, and one log line a minute.
         if not signature_valid(
             self.settings.whatsapp.app_secret, body, request.headers.get(SIGNATURE_HEADER)
         ):
-            logger.warning("WhatsApp webhook rejected: bad or missing signature")
+            self.rejections.warning("WhatsApp webhook rejected: bad or missing signature")
             return response.json({"error": "forbidden"}, status=403)
+        self._bound(request)
         try:
             data = json.loads(body)
         except (ValueError, UnicodeDecodeError):
@@ -167,10 +170,10 @@ class WhatsAppInput(WebhookChannel[WhatsAppSender]):
             return
         # Best effort and off the critical path: the turn does not wait for the receipt.
         self._background(self.sender.mark_read(payload["wamid"]))
-        output = WhatsAppOutput(self.sender)
+        output = self._replies(row, WhatsAppOutput(self.sender))
         if payload["kind"] == "unsupported":
             language = await tracker_language(self._app, row.sender_id) or payload.get("language")
-            await output.send_text_message(row.sender_id, text("unsupported", language))
+            await output.send_response(row.sender_id, {"text": text("unsupported", language)})
             return
         message_text = payload["text"]
         if payload["kind"] == "text" and message_text.strip().isdigit():
