@@ -8,6 +8,9 @@ button. The next message is handled afresh, whatever happened before.
 A slow action server is waited for at most ``LENTERA_ACTION_TIMEOUT_SECONDS`` (default 7, so
 the whole turn stays under 10 s; Rasa's own default is five minutes): Rasa then logs the
 failed action, the turn sends nothing, and the person gets the apology with the hotlines.
+
+A tracker store that fails fails the turn (``strict_store.py``): a webhook's message waits in
+the inbox (nothing was sent), and the REST channel answers 503 or 500 instead of an apology.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from typing import Any
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
-from bot.delivery.errors import ConfigurationError
+from bot.delivery.errors import ConfigurationError, TrackerStoreFailed, TrackerStoreUnavailable
 from bot.nlu.language import detect_language
 from bot.texts import buttons, text
 from knowledge_base.directory import emergency_contacts, national_hotlines, safe_directory
@@ -30,6 +33,7 @@ MAX_MESSAGES = 6
 # Under 10 s end to end: the rest of the turn and the apology need a moment too.
 DEFAULT_ACTION_TIMEOUT_SECONDS = 7.0
 Handler = Callable[[UserMessage], Awaitable[Any]]
+TRACKER_STORE_ERRORS = (TrackerStoreUnavailable, TrackerStoreFailed)
 
 
 class TurnGuard(OutputChannel):
@@ -113,13 +117,18 @@ def limit_action_timeout() -> float:
     return seconds
 
 
-def never_silent(on_new_message: Handler, *, reraise: bool = False) -> Handler:
+def never_silent(
+    on_new_message: Handler, *, reraise: bool = False, store_errors_raise: bool = False
+) -> Handler:
     """Wrap ``on_new_message`` with a `TurnGuard` and the apology of last resort.
 
     Args:
         on_new_message: Rasa's handler.
         reraise: Raise an error again when nothing was sent, so an inbox worker can retry
             the stored delivery (webhook channels); the REST channel answers at once instead.
+        store_errors_raise: Raise a tracker store error (``TrackerStoreUnavailable``,
+            ``TrackerStoreFailed``) even if the turn had collected messages: the REST
+            channel answers 503 or 500 instead, since nothing of the turn was stored.
     """
     limit_action_timeout()
 
@@ -134,6 +143,8 @@ def never_silent(on_new_message: Handler, *, reraise: bool = False) -> Handler:
             raise
         except Exception as error:  # the type only: messages may quote the user's text
             logger.error("Turn failed on %s: %s", guard.name(), type(error).__name__)
+            if store_errors_raise and isinstance(error, TRACKER_STORE_ERRORS):
+                raise
             if reraise and not guard.sent:
                 raise
         if guard.dropped:

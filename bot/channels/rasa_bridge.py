@@ -6,6 +6,7 @@ import inspect
 import logging
 from typing import Any
 
+from bot.channels.strict_store import refuse_fallback
 from bot.delivery.errors import AgentNotReady
 
 logger = logging.getLogger(__name__)
@@ -21,7 +22,11 @@ def ensure_ready(app: Any) -> None:
     """Raise :class:`AgentNotReady` unless the app has an agent with a loaded model.
 
     ``Agent.handle_message`` silently ignores messages when no model is loaded, so the
-    connector checks first and keeps the message queued instead.
+    connector checks first and keeps the message queued instead. The agent's tracker store
+    is made to fail the turn rather than fall back to memory (``strict_store.py``).
+
+    Raises:
+        AgentNotReady: No model yet, or (``TrackerStoreUnavailable``) Rasa is on memory.
     """
     agent = agent_of(app)
     if agent is None:
@@ -29,6 +34,7 @@ def ensure_ready(app: Any) -> None:
         return
     if not agent.is_ready():
         raise AgentNotReady("Rasa agent has no model loaded yet")
+    refuse_fallback(agent)
 
 
 async def _tracker(app: Any, sender_id: str) -> Any | None:

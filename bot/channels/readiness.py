@@ -2,7 +2,9 @@
 
 Rasa's own ``/`` and ``/status`` say the server is up; this says whether a turn would work:
 the model is loaded, the tracker store and the lock store answer, and the action server is
-ready. 200 with the checks, or 503 naming the ones that failed (never a secret or a URL).
+ready. 200 with the checks, or 503 naming the ones that failed with the error's type (never a
+secret or a URL): ``"tracker_store": "OperationalError"`` while its database is down,
+``"InMemoryTrackerStore"`` if Rasa fell back to memory (never ready: ``strict_store.py``).
 Rasa owns its root routes, so the check lives under the REST channel's prefix.
 """
 
@@ -17,12 +19,15 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.rasa_bridge import agent_of
+from bot.channels.strict_store import innermost, refuse_fallback
+from bot.delivery.errors import TrackerStoreUnavailable
 
 CHECK_TIMEOUT_SECONDS = 3.0
 
 
-def _tracker_store_answers(store: Any) -> None:
-    inner = getattr(store, "_tracker_store", store)  # Rasa wraps it in AwaitableTrackerStore
+def _tracker_store_answers(agent: Any) -> None:
+    refuse_fallback(agent)  # an in-memory store is never ready (strict_store.py)
+    inner = innermost(agent.tracker_store)  # inside Rasa's FailSafe and Awaitable wrappers
     if hasattr(inner, "session_scope"):
         import sqlalchemy as sa
 
@@ -57,12 +62,14 @@ async def checks(app: Any) -> dict[str, str]:
         return {"model": "not loaded"}
     results["model"] = "ok"
     for name, check, target in (
-        ("tracker_store", _tracker_store_answers, agent.tracker_store),
+        ("tracker_store", _tracker_store_answers, agent),
         ("lock_store", _lock_store_answers, agent.lock_store),
     ):
         try:
             await asyncio.wait_for(asyncio.to_thread(check, target), CHECK_TIMEOUT_SECONDS)
             results[name] = "ok"
+        except TrackerStoreUnavailable as exc:
+            results[name] = str(exc)  # "InMemoryTrackerStore"
         except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
             results[name] = type(exc).__name__
     try:

@@ -3,7 +3,9 @@
 The webhook hands each accepted row to :meth:`InboxWorker.submit` and answers the platform
 at once. A background loop claims rows left behind by a failed attempt, a dead process or
 an expired lease, so an acknowledged message is processed even if the process is killed
-mid-turn (at-least-once; the handler skips turns the tracker already holds). A reply refused
+mid-turn (at-least-once; the handler skips turns the tracker already holds). A Rasa that
+cannot take a turn yet (no model, tracker store down: :class:`~bot.delivery.errors.AgentNotReady`)
+keeps the row waiting without counting an attempt. A reply refused
 because of our own credentials (:class:`~bot.delivery.errors.ConfigurationError`) is not retried:
 the row is dead-lettered and the error logged once, until a turn succeeds again.
 """
@@ -197,9 +199,16 @@ class InboxWorker:
             await self.handler(row)
         except asyncio.CancelledError:
             raise
-        except AgentNotReady:
-            logger.info("Rasa not ready; inbound %s message kept for later", self.channel)
-            await self._safe(lambda: self.inbox.release(row.id, row.attempts, delay=1.0))
+        except AgentNotReady as exc:
+            # No attempt counted: a Rasa that is loading or whose tracker store is down
+            # must not dead-letter the message, however long that lasts.
+            logger.info(
+                "Rasa not ready (%s); inbound %s message kept for later",
+                type(exc).__name__,
+                self.channel,
+            )
+            delay = exc.retry_seconds
+            await self._safe(lambda: self.inbox.release(row.id, row.attempts, delay=delay))
         except ConfigurationError as exc:
             self._report_misconfiguration(exc)
             # Dead-letter at once: every attempt would be refused the same way.

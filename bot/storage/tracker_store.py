@@ -13,6 +13,16 @@ Configured in ``endpoints.yml`` like any Rasa tracker store
 
 Rows written before this store (plain JSON) are still read; ``reencrypt`` encrypts them.
 Only this Rasa-side module imports Rasa; the rest of ``bot.storage`` does not.
+
+When the database is down (``bot/channels/strict_store.py`` has the whole story):
+
+- at start, Rasa logs "Could not create tables: ..." and goes on; this store then creates
+  its table on first use, once the database answers, so no restart is needed;
+- a store that cannot be built at all (a missing driver: ``ImportError``; a broken class:
+  ``AttributeError``) raises :class:`TrackerStoreNotCreated`, which Rasa does not catch:
+  Rasa exits at start instead of quietly serving on an ``InMemoryTrackerStore``;
+- pooled connections are checked before use, so the first message after the database
+  restarts is answered, not refused on a dead connection.
 """
 
 from __future__ import annotations
@@ -22,10 +32,12 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from rasa.core.tracker_store import SQLTrackerStore
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from sqlalchemy.orm import sessionmaker
 
 from bot.security.encryption import Cipher
 from bot.settings import SettingsError, encryption_keys
@@ -92,16 +104,60 @@ def withdraws(events: Iterable[Event]) -> bool:
     )
 
 
+class TrackerStoreNotCreated(RuntimeError):
+    """The store could not be built: Rasa must exit, not fall back to memory."""
+
+
 class LenteraTrackerStore(SQLTrackerStore):
     """An SQL tracker store that encrypts and keeps no words without consent."""
 
+    engine: sa.engine.Engine  # set by Rasa's __init__, rebuilt with pre-ping
+
     def __init__(self, *args: Any, cipher: Cipher | None = None, **kwargs: Any) -> None:
-        """Rasa's SQL options; ``cipher`` defaults to ``LENTERA_ENCRYPTION_KEYS``."""
+        """Rasa's SQL options; ``cipher`` defaults to ``LENTERA_ENCRYPTION_KEYS``.
+
+        Raises:
+            TrackerStoreNotCreated: Instead of the ``ImportError`` or ``AttributeError``
+                Rasa would answer with an in-memory store.
+            bot.settings.SettingsError: Without encryption keys.
+        """
         self._cipher = cipher or cipher_from_env()
-        super().__init__(*args, **kwargs)
+        try:
+            super().__init__(*args, **kwargs)
+            self._check_connections_before_use()
+        except (ImportError, AttributeError) as error:
+            raise TrackerStoreNotCreated(
+                f"Lentera's tracker store cannot be created ({type(error).__name__}: {error}); "
+                "Rasa must not run on an in-memory store instead"
+            ) from error
+        # Rasa's own create_all above fails quietly when the database is down.
+        self._tables_ready = False
+
+    def _check_connections_before_use(self) -> None:
+        """Rebuild Rasa's engine with ``pool_pre_ping`` (same URL and pool options)."""
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.sessionmaker = sessionmaker(bind=self.engine)
+
+    def _ensure_tables(self) -> None:
+        """Create the events table on first use (it is missing if the start found no database).
+
+        Raises:
+            sqlalchemy.exc.OperationalError: The database does not answer yet.
+        """
+        if self._tables_ready:
+            return
+        try:
+            self.Base.metadata.create_all(self.engine)
+        except (sa.exc.ProgrammingError, sa.exc.IntegrityError):
+            # Another Rasa process created them at the same moment (as in Rasa's __init__).
+            logger.warning("Tracker store tables were being created by another process")
+        self._tables_ready = True
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store the new events: encrypted, words only with consent."""
+        self._ensure_tables()
         await self.stream_events(tracker)
         keep_words = consents(tracker)
         with self.session_scope() as session:
@@ -134,6 +190,7 @@ class LenteraTrackerStore(SQLTrackerStore):
     async def _retrieve(
         self, sender_id: str, fetch_events_from_all_sessions: bool
     ) -> DialogueStateTracker | None:
+        self._ensure_tables()
         with self.session_scope() as session:
             rows = self._event_query(
                 session, sender_id, fetch_events_from_all_sessions=fetch_events_from_all_sessions

@@ -74,3 +74,18 @@ def test_rasa_waits_for_the_action_server_at_most_the_configured_time(monkeypatc
     assert limit_action_timeout() == 4.0
     monkeypatch.setenv("LENTERA_ACTION_TIMEOUT_SECONDS", "soon")
     assert limit_action_timeout() == DEFAULT_ACTION_TIMEOUT_SECONDS
+
+
+def test_a_tracker_store_error_is_raised_for_rest_even_after_replies():
+    from bot.delivery.errors import TrackerStoreUnavailable
+
+    async def saved_nowhere(message):
+        await message.output_channel.send_response(message.sender_id, {"text": "halo"})
+        raise TrackerStoreUnavailable("OperationalError")
+
+    collector = CollectingOutputChannel()
+    turn = never_silent(saved_nowhere, store_errors_raise=True)
+    with pytest.raises(TrackerStoreUnavailable):
+        asyncio.run(turn(UserMessage("halo", collector, "pseudonym-3")))
+    # a webhook cannot take back what it sent: no retry, no repeat
+    assert [m["text"] for m in run_turn(saved_nowhere, reraise=True)] == ["halo"]

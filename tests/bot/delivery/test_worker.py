@@ -1,4 +1,7 @@
-"""The inbox worker: order per sender, retries through the recovery loop, owner liveness."""
+"""The inbox worker: order per sender, retries through the recovery loop, owner liveness.
+
+A Rasa whose tracker store is down keeps the message without counting attempts.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +11,9 @@ import subprocess
 import sys
 import time
 
+from bot.delivery.errors import TrackerStoreUnavailable
 from bot.delivery.worker import InboxWorker, owner_is_dead
-from bot.storage.inbox import InboxRow
+from bot.storage.inbox import MAX_ATTEMPTS, InboxRow
 from tests.bot.storage.helpers import stores
 
 
@@ -100,3 +104,37 @@ async def test_two_instances_answer_one_persons_messages_in_the_order_sent(sqlit
     assert seen == ["m1", "m2"]
     assert inbox.status_counts() == {"done": 2}
 
+
+async def test_a_tracker_store_outage_keeps_the_message_however_long_it_lasts(sqlite_db):
+    _, inbox, _ = stores(sqlite_db)
+    outage = {"left": MAX_ATTEMPTS + 3}  # longer than the retries of an ordinary failure
+    seen: list[str] = []
+
+    async def handler(row: InboxRow) -> None:
+        if outage["left"]:
+            outage["left"] -= 1
+            raise TrackerStoreUnavailable("OperationalError")
+        seen.append(row.payload["key"])
+
+    worker = InboxWorker(inbox, "telegram", handler, poll_seconds=0.02)
+    payload = {"key": "k1"}
+    row_id = inbox.accept(
+        channel="telegram",
+        dedup_key="k1",
+        sender_id="A",
+        payload=payload,
+        owner=worker.owner,
+        lease_seconds=60,
+    )
+    worker.submit(InboxRow(row_id, "telegram", "A", 0, payload))
+    await worker.drain()
+    clock = {"now": time.time()}
+    inbox._clock = lambda: clock["now"]
+    worker.start()
+    for _ in range(300):
+        if seen:
+            break
+        clock["now"] += TrackerStoreUnavailable.retry_seconds  # each retry comes due
+        await asyncio.sleep(0.02)
+    await worker.stop()
+    assert seen == ["k1"] and inbox.status_counts() == {"done": 1}

@@ -1,12 +1,15 @@
 """Lentera's tracker store: encrypted at rest, no words without consent, read back by Rasa.
 
-Runs on SQLite and on a fresh PostgreSQL schema; the stored rows are read directly.
+Runs on SQLite and on a fresh PostgreSQL schema; the stored rows are read directly. A
+database that goes down is PostgreSQL behind a TCP proxy the test cuts.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -20,8 +23,14 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.security.encryption import Cipher, InvalidToken
 from bot.settings import SettingsError
-from bot.storage.tracker_store import LenteraTrackerStore, unseal, without_words
+from bot.storage.tracker_store import (
+    LenteraTrackerStore,
+    TrackerStoreNotCreated,
+    unseal,
+    without_words,
+)
 from tests.bot.conftest import Database
+from tests.helpers.tcp_proxy import TcpProxy, proxy_to
 
 DOMAIN = Domain.load(str(Path(__file__).resolve().parents[3] / "domain.yml"))
 SECRET = "Mrs Wong took my passport C1234567"
@@ -182,3 +191,73 @@ def test_the_events_table_holds_no_plain_json(store):
     with store.engine.connect() as conn:
         datas = conn.execute(sa.text("SELECT data FROM events")).scalars().all()
     assert datas and not any(d.lstrip().startswith("{") for d in datas)
+
+
+def test_a_store_that_cannot_be_built_stops_rasa_instead_of_falling_back_to_memory():
+    """Rasa answers an ImportError with an InMemoryTrackerStore; Lentera's store refuses."""
+    from rasa.core.tracker_store import TrackerStore
+    from rasa.utils.endpoints import EndpointConfig
+
+    config = EndpointConfig(
+        url="127.0.0.1",
+        type="bot.storage.tracker_store.LenteraTrackerStore",
+        dialect="mysql",  # no MySQL driver installed: an ImportError inside the store
+        db="lentera",
+        cipher=Cipher([Fernet.generate_key().decode()]),
+    )
+    with pytest.raises(TrackerStoreNotCreated, match="ModuleNotFoundError"):
+        TrackerStore.create(config, domain=DOMAIN)
+
+
+@pytest.fixture
+def postgres_behind_proxy(monkeypatch) -> Iterator[tuple[TcpProxy, dict]]:
+    """A fresh PostgreSQL schema reached through a proxy the test can cut."""
+    url = os.environ.get("LENTERA_TEST_POSTGRES_URL")
+    if not url:
+        if os.environ.get("LENTERA_REQUIRE_SERVICES"):
+            pytest.fail("LENTERA_TEST_POSTGRES_URL is required here")
+        pytest.skip("LENTERA_TEST_POSTGRES_URL is not set")
+    schema = f"lentera_down_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(url, future=True)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    monkeypatch.setenv("POSTGRESQL_SCHEMA", schema)
+    parsed = urlparse(url)
+    try:
+        with proxy_to(url) as proxy:
+            options = {
+                "dialect": "postgresql",
+                "host": "127.0.0.1",
+                "port": proxy.port,
+                "db": parsed.path.lstrip("/"),
+                "username": parsed.username,
+                "password": parsed.password,
+            }
+            yield proxy, options
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def test_a_database_down_at_start_is_used_once_it_answers_without_a_restart(
+    postgres_behind_proxy, cipher
+):
+    proxy, options = postgres_behind_proxy
+    proxy.cut()
+    store = LenteraTrackerStore(DOMAIN, cipher=cipher, **options)  # Rasa logs, goes on
+    try:
+        with pytest.raises(sa.exc.OperationalError):
+            asyncio.run(store.retrieve("p6"))
+        proxy.restore()
+        assert asyncio.run(store.retrieve("p6")) is None  # the events table is created now
+        tracker = DialogueStateTracker("p6", DOMAIN.slots)
+        turn(tracker, SECRET, ANSWER, SlotSet("country", "HK"))
+        save(store, tracker)
+        # The database restarts while nobody writes: the pooled connection is dead, the
+        # next use gets a fresh one instead of an error.
+        proxy.cut()
+        proxy.restore()
+        assert retrieve(store, "p6").get_slot("country") == "HK"
+    finally:
+        store.engine.dispose()
