@@ -12,7 +12,9 @@ from typing import Any
 
 import httpx
 
+from bot.languages import LANGUAGES
 from bot.security.pseudonyms import pseudonym
+from bot.texts import text as bot_text
 from devtools.fake_telegram import FakeTelegram
 from devtools.fake_whatsapp import FakeWhatsApp
 
@@ -107,6 +109,10 @@ def _same_buttons(uttered: list[str], delivered: list[str]) -> bool:
     )
 
 
+def _choose_prompts() -> set[str]:
+    return {bot_text("choose", language).strip() for language in LANGUAGES}
+
+
 def compare(uttered: list[Delivered], delivered: list[Delivered]) -> tuple[int, int, int]:
     """Match bot utterances to delivered messages in order.
 
@@ -126,6 +132,8 @@ def compare(uttered: list[Delivered], delivered: list[Delivered]) -> tuple[int, 
             partial = len(text.strip()) < len(uttered[index][0].strip())
             matched, index = matched + 1, index + 1
             continue
+        if index and buttons and uttered[index - 1][1] and text.strip() in _choose_prompts():
+            continue  # the buttons of a long utterance, sent after its text under "Choose one"
         if partial and _same_text(uttered[index - 1][0], text):
             partial = not uttered[index - 1][0].strip().endswith(text.strip())
             continue  # the next part of a long utterance

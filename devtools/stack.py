@@ -8,7 +8,6 @@ under a working directory, or PostgreSQL/Redis when their URLs are given.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import time
 from collections.abc import Iterator, Mapping
@@ -21,6 +20,7 @@ import httpx
 from bot.stack.endpoints import write_endpoints
 from bot.stack.model import ensure_model
 from bot.stack.paths import BIN, ROOT
+from bot.stack.scale import free_port
 
 START_TIMEOUT = 240.0
 TEST_SECRETS = {
@@ -28,13 +28,6 @@ TEST_SECRETS = {
     "LENTERA_ENCRYPTION_KEYS": "yXq3JkCLmOeEzq4dHTYOvhYMrbTg9mxpUSRyNtqS1ho=",
     "LENTERA_API_TOKEN": "test-api-token",
 }
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass

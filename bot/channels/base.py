@@ -26,6 +26,7 @@ from bot.channels.common import quiet_http_client_logs
 from bot.channels.erasure import erase_if_requested
 from bot.channels.guard import never_silent
 from bot.channels.handoff import Handoff
+from bot.channels.once import OnceOutput
 from bot.channels.rasa_bridge import agent_of
 from bot.channels.rate_limit import LogLimiter, RateLimit
 from bot.channels.safe_exit import is_safe_word, leave
@@ -135,6 +136,11 @@ class WebhookChannel(InputChannel, Generic[SenderT]):
     def get_output_channel(self) -> OutputChannel | None:
         """Output channel for messages sent outside a webhook request (caseworker replies)."""
         return self._output(self.sender, proactive=True) if self.sender is not None else None
+
+    def _replies(self, row: InboxRow, output: OutputChannel) -> OutputChannel:
+        """Where a row's turn answers: each reply counted, those sent before skipped (once.py)."""
+        assert self.runtime is not None
+        return OnceOutput(output, self.runtime.inbox, row)
 
     def _background(self, coro: Any) -> None:
         """Run a best-effort side task (keeping a reference until it ends)."""

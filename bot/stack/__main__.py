@@ -24,10 +24,10 @@ RASA_PORT = int(os.environ.get("LENTERA_RASA_PORT", DEFAULT_RASA_PORT))
 ACTIONS_PORT = int(os.environ.get("LENTERA_ACTIONS_PORT", DEFAULT_ACTIONS_PORT))
 
 
-def _stack_env() -> dict[str, str]:
+def _stack_env(endpoints_path: Path = VAR / "endpoints.yml") -> dict[str, str]:
     model = ensure_model()
     endpoints = write_endpoints(
-        VAR / "endpoints.yml",
+        endpoints_path,
         action_url=f"http://localhost:{ACTIONS_PORT}/webhook",
         tracker_store_url=os.environ.get("LENTERA_TRACKER_STORE_URL"),
         redis_url=os.environ.get("LENTERA_REDIS_URL"),
@@ -115,8 +115,9 @@ def run_scaled(instances: int) -> int:
     if found:
         print("Refusing to start " + f"{instances} instances:\n  " + "\n  ".join(found))
         return 2
-    env = _stack_env()
-    state = VAR / "scaled"
+    # LENTERA_SCALED_DIR: where the nginx configuration, endpoints and processes.json go.
+    state = Path(os.environ.get("LENTERA_SCALED_DIR") or VAR / "scaled")
+    env = _stack_env(state / "endpoints.yml")
     layout = scale.Layout.choose(
         instances,
         front_host=os.environ.get("LENTERA_FRONT_HOST", "127.0.0.1"),

@@ -48,6 +48,7 @@ class InboxRow:
         attempts: Processing attempts before this one.
         payload: Decrypted payload (channel-specific dict).
         recovered: True when the row was taken over from a failed/dead attempt.
+        replies_sent: Replies of this turn the platform already accepted (an earlier attempt).
     """
 
     id: int
@@ -56,6 +57,7 @@ class InboxRow:
     attempts: int
     payload: dict[str, Any]
     recovered: bool = False
+    replies_sent: int = 0
 
 
 def retry_delay(attempts: int) -> float:
@@ -128,6 +130,14 @@ class Inbox:
         except IntegrityError:
             logger.info("Duplicate %s delivery ignored", channel)
             return None
+
+    def count_reply(self, row_id: int) -> None:
+        """One more reply of this row's turn reached the platform."""
+        t = inbox_table
+        with self._engine.begin() as conn:
+            conn.execute(
+                sa.update(t).where(t.c.id == row_id).values(replies_sent=t.c.replies_sent + 1)
+            )
 
     def complete(self, row_id: int) -> None:
         """Mark a row processed and erase its payload."""
@@ -254,13 +264,15 @@ class Inbox:
         )
         with self._engine.connect() as conn:
             candidates = conn.execute(
-                sa.select(t.c.id, t.c.channel, t.c.sender_id, t.c.attempts, t.c.payload)
+                sa.select(
+                    t.c.id, t.c.channel, t.c.sender_id, t.c.attempts, t.c.payload, t.c.replies_sent
+                )
                 .where(due)
                 .order_by(t.c.id)
                 .limit(limit)
             ).all()
         claimed: list[InboxRow] = []
-        for row_id, channel, sender_id, attempts, payload in candidates:
+        for row_id, channel, sender_id, attempts, payload, replies_sent in candidates:
             with self._engine.begin() as conn:
                 result = conn.execute(
                     sa.update(t)
@@ -287,7 +299,17 @@ class Inbox:
                 self.release(row_id, attempts)
                 continue
             data = json.loads(self._cipher.decrypt(payload))
-            claimed.append(InboxRow(row_id, channel, sender_id, attempts, data, recovered=True))
+            claimed.append(
+                InboxRow(
+                    row_id,
+                    channel,
+                    sender_id,
+                    attempts,
+                    data,
+                    recovered=True,
+                    replies_sent=int(replies_sent or 0),
+                )
+            )
         return claimed
 
     def purge(self, *, older_than: float = DEDUP_RETENTION_SECONDS) -> int:

@@ -39,6 +39,9 @@ inbox_table = sa.Table(
     sa.Column("lease_until", sa.Float, nullable=True),
     sa.Column("owner", sa.String(128), nullable=True),
     sa.Column("finished_at", sa.Float, nullable=True),
+    # Revision 0008: replies of this message's turn the platform accepted; a turn run again
+    # after a crash skips them, so nobody gets the same answer twice.
+    sa.Column("replies_sent", sa.Integer, nullable=False, server_default="0"),
     sa.UniqueConstraint("channel", "dedup_key", name="uq_channel_inbox_delivery"),
     sa.Index("ix_channel_inbox_status_next", "status", "next_attempt_at"),
     sa.Index("ix_channel_inbox_received", "received_at"),

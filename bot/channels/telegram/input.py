@@ -134,10 +134,10 @@ class TelegramInput(WebhookChannel[TelegramSender]):
         if payload.get("callback_query_id"):
             # Stops the button's spinner; best effort, the turn does not wait for it.
             self._background(self.sender.answer_callback(payload["callback_query_id"]))
-        output = TelegramOutput(self.sender)
+        output = self._replies(row, TelegramOutput(self.sender))
         if payload["kind"] == "unsupported":
             language = await tracker_language(self._app, row.sender_id) or payload.get("language")
-            await output.send_text_message(row.sender_id, text("unsupported", language))
+            await output.send_response(row.sender_id, {"text": text("unsupported", language)})
             return
         await self._on_new_message(
             UserMessage(

@@ -170,10 +170,10 @@ class WhatsAppInput(WebhookChannel[WhatsAppSender]):
             return
         # Best effort and off the critical path: the turn does not wait for the receipt.
         self._background(self.sender.mark_read(payload["wamid"]))
-        output = WhatsAppOutput(self.sender)
+        output = self._replies(row, WhatsAppOutput(self.sender))
         if payload["kind"] == "unsupported":
             language = await tracker_language(self._app, row.sender_id) or payload.get("language")
-            await output.send_text_message(row.sender_id, text("unsupported", language))
+            await output.send_response(row.sender_id, {"text": text("unsupported", language)})
             return
         message_text = payload["text"]
         if payload["kind"] == "text" and message_text.strip().isdigit():

@@ -14,6 +14,7 @@ from bot.channels.base import TextAndButtonsJson
 from bot.delivery.errors import ConfigurationError, DeliveryError
 from bot.delivery.pacing import Pacer
 from bot.delivery.retries import Retry, RetryPolicy, send_with_retry
+from bot.nlu.language import detect_language
 from bot.privacy.previews import is_innocent
 from bot.settings import WhatsAppSettings
 from bot.storage.address_book import Address, AddressBook, UnknownRecipient
@@ -202,7 +203,9 @@ class WhatsAppSender:
         self, address: Address, body: str, buttons: list[dict[str, Any]]
     ) -> None:
         """Send Rasa buttons: reply buttons (<=3, titles <=20), a list (<=10), or numbered text."""
-        wa_id, language = address.address, address.language
+        wa_id = address.address
+        # "Choose one" follows the words it goes with; the address's language otherwise.
+        language = (detect_language(body) if body else None) or address.language
         titles = [str(b.get("title") or b.get("payload") or "?") for b in buttons]
         payloads = await asyncio.to_thread(
             lambda: [
