@@ -265,6 +265,7 @@ def measure(
     """Warm-up, one client, then ``clients`` clients; then the memory after the load."""
     stream = conversations(pool, seed=SEED)
     warm_up(served.url, stream, WARMUP_CONVERSATIONS)
+    load_before = os.getloadavg()[0]
     one = play(served.url, stream, clients=1, seconds=seconds, failed=failed)
     many = play(served.url, stream, clients=clients, seconds=seconds, failed=failed)
     return {
@@ -272,6 +273,8 @@ def measure(
         "one": one.summary(),
         "many": many.summary(),
         "rss_mb": tree_rss_mb(served.pids),
+        # other jobs share the 2 cores: the 1-minute load average around the measurement
+        "load": [round(load_before, 2), round(os.getloadavg()[0], 2)],
     }
 
 
@@ -338,6 +341,10 @@ def table(result: dict[str, Any]) -> str:
 
         return f"{one(s)} | {one(lt)}"
 
+    def loads(side: dict[str, Any]) -> str:
+        before, after = side.get("load") or (None, None)
+        return f"{_num(before, 2)} / {_num(after, 2)}"
+
     lines = [
         "| measure | stock `rasa init` bot | Lentera | Lentera / stock | target |",
         "|---|---|---|---|---|",
@@ -373,6 +380,7 @@ def table(result: dict[str, Any]) -> str:
         f"| turns played, 1 / {n} clients | {counts('turns')} | — | — |",
         f"| failures, 1 / {n} clients | {counts('failures')} | — | 0 |",
         f"| processes measured | {s['processes']} | {lt['processes']} | — | — |",
+        f"| machine load (1-min average) before / after the load | {loads(s)} | {loads(lt)} | — | — |",
     ]
     return "\n".join(lines)
 
@@ -404,14 +412,14 @@ def section(result: dict[str, Any]) -> str:
     )
 
 
-def replace_section(document: str, new_section: str) -> str:
-    """Put ``new_section`` first among the dated sections, dropping an older one of ours."""
+def replace_section(document: str, new_section: str, mark: str = MARK) -> str:
+    """Put ``new_section`` first among the dated sections, dropping an older one with ``mark``."""
     lines = document.splitlines(keepends=True)
     kept: list[str] = []
     skipping = False
     for line in lines:
         if line.startswith("## "):
-            skipping = MARK in line
+            skipping = mark in line
         if not skipping:
             kept.append(line)
     body = "".join(kept)
