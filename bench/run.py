@@ -13,6 +13,7 @@ BENCHMARKS = [
     "bench.handoff",
     "bench.fuzz",
     "bench.stock",
+    "bench.scale",
 ]
 
 

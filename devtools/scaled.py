@@ -74,7 +74,7 @@ def running_scaled_stack(
         "PYTHONUNBUFFERED": "1",
     }
     process = subprocess.Popen(
-        [str(BIN / "python"), "-m", "bot.stack", "run", "--instances", str(instances)],
+        [str(BIN / "python"), "-m", "bot.stack", "run", "--scaled", "--instances", str(instances)],
         cwd=ROOT,
         env=full_env,
         stdout=subprocess.PIPE,

@@ -193,11 +193,14 @@ def main(argv: list[str] | None = None) -> int:
         default=int(os.environ.get("LENTERA_INSTANCES") or 1),
         help="Rasa instances and action servers behind nginx (PostgreSQL and Redis needed)",
     )
+    parser.add_argument(
+        "--scaled", action="store_true", help="behind nginx even with one instance (benchmarks)"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if args.command == "train":
         print(ensure_model())
-    elif args.command == "run" and args.instances != 1:
+    elif args.command == "run" and (args.instances != 1 or args.scaled):
         return run_scaled(args.instances)
     elif args.command == "run":
         run(demo=args.demo)
