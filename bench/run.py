@@ -10,6 +10,7 @@ BENCHMARKS = [
     "bench.search.run",
     "bench.money.run",
     "bench.channels",
+    "bench.channels.flood",
     "bench.handoff",
     "bench.fuzz",
     "bench.stock",
