@@ -15,6 +15,7 @@ BENCHMARKS = [
     "bench.fuzz",
     "bench.stock",
     "bench.scale",
+    "bench.profile",
 ]
 
 
