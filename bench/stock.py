@@ -25,6 +25,7 @@ import json
 import os
 import subprocess
 import tempfile
+import textwrap
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ from bot.texts import text
 from devtools.stack import _stop, _wait, free_port, running_stack
 
 DOCS = ROOT / "docs" / "benchmarks.md"
+WIDTH = 92  # the docs' line length
 MARK = "(`python -m bench.stock`)"  # how this benchmark's section is recognised
 TOKEN = "bench-stock-token"
 SEED = 11
@@ -391,20 +393,24 @@ def section(result: dict[str, Any]) -> str:
         [
             f"## {result['date']} — side by side with stock Rasa {MARK}",
             "",
-            f"Stock Rasa {result['rasa']} `rasa init` bot (default pipeline and policies, "
-            "trained by `rasa init`; its domain calls no custom action, so no action server) "
-            f"against Lentera (model `{result['model']}`, code {result['code']}, its action "
-            "server), one after the "
-            "other in one run on this shared 2-core machine. Both: REST channel, SQLite "
-            "tracker store, five-turn conversations with a fresh sender each, played back to "
-            f"back by every client; {WARMUP_CONVERSATIONS} warm-up conversations, then "
-            f"{result['seconds']:.0f} s with one client and {result['seconds']:.0f} s with "
-            f"{result['clients']} concurrent clients. Stock pool: greetings, moods, bot "
-            "challenge, goodbye in English; Lentera pool: worker conversations in informal "
-            "Indonesian and English, the storage notice answered on the second turn "
-            "(`bench/stock.py`). msg/s and latencies count successful turns; a failure is an "
-            "HTTP error, a timeout, an empty reply or Lentera's apology of last resort. Memory: "
-            "RSS after the load, children included (MB of 2^20 bytes; 1.7 GB read as 1,700 MB).",
+            textwrap.fill(
+                f"Stock Rasa {result['rasa']} `rasa init` bot (default pipeline and policies, "
+                "trained by `rasa init`; its domain calls no custom action, so no action server) "
+                f"against Lentera (model `{result['model']}`, commit {result['code']}, its action "
+                "server), one after the "
+                "other in one run on this shared 2-core machine. Both: REST channel, SQLite "
+                "tracker store, five-turn conversations with a fresh sender each, played back to "
+                f"back by every client; {WARMUP_CONVERSATIONS} warm-up conversations, then "
+                f"{result['seconds']:.0f} s with one client and {result['seconds']:.0f} s with "
+                f"{result['clients']} concurrent clients. Stock pool: greetings, moods, bot "
+                "challenge, goodbye in English; Lentera pool: worker conversations in informal "
+                "Indonesian and English, the storage notice answered on the second turn "
+                "(`bench/stock.py`). msg/s and latencies count successful turns; a failure is an "
+                "HTTP error, a timeout, an empty reply or Lentera's apology of last resort. Memory: "
+                "RSS after the load, children included (MB of 2^20 bytes; 1.7 GB read as 1,700 MB).",
+                width=WIDTH,
+                break_on_hyphens=False,
+            ),
             "",
             table(result),
             "",

@@ -32,6 +32,7 @@ def side(msg_one, p50, p95_one, msg_many, p95_many, rss, failures=0):
             "failures": failures,
         },
         "rss_mb": rss,
+        "load": [1.5, 2.25],
     }
 
 
@@ -93,6 +94,7 @@ def test_table_shows_both_figures_and_the_ratio():
     assert rows["1 client: p95 ms"].endswith("Lentera ≤ 50 ms: **not met** |")
     assert "| 1,000 | 2,500 | 2.50× |" in rows["resident memory, Rasa + action server, MB"]
     assert "| 0 / 0 | 2 / 2 |" in rows["failures, 1 / 16 clients"]
+    assert "| 1.50 / 2.25 |" in rows["machine load (1-min average) before / after the load"]
     assert all(line.count("|") == 6 for line in rows.values())
 
 
