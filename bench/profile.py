@@ -22,7 +22,7 @@ from typing import Any
 
 from bench.load import conversations, play
 from bench.stock import DOCS, LENTERA_POOL, SEED, lentera_failed, replace_section, running_lentera
-from bot.stack.paths import BIN
+from bot.stack.paths import BIN, VAR
 
 MARK = "(`python -m bench.profile`)"
 RATE = 200  # samples per second
@@ -79,7 +79,6 @@ def record(pid: int, seconds: float, out: Path) -> subprocess.Popen:
             str(RATE),
             "--format",
             "raw",
-            "--nonblocking",
             "--output",
             str(out),
         ],
@@ -129,9 +128,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--no-docs", action="store_true", help="leave docs/benchmarks.md alone")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-profile-") as tmp:
-        work = Path(tmp)
+        work = VAR / "bench" / "profile"  # the raw stacks stay there for a closer look
+        work.mkdir(parents=True, exist_ok=True)
         with running_lentera(work) as (served, _model):
             rasa_pid, actions_pid = served.pids
+            _ = tmp  # the stack's own working files
             stream = conversations(LENTERA_POOL, seed=SEED)
             play(served.url, stream, clients=1, seconds=5, failed=lentera_failed)  # warm up
             spies = [

@@ -140,8 +140,8 @@ def run_scaled(instances: int) -> int:
     front = f"http://{layout.front_host}:{layout.front_port}"
 
     def announce() -> None:
-        if wait_until_ready(urls, say=lambda line: supervisor.say("ready", line)):
-            supervisor.say(
+        if wait_until_ready(urls, say=lambda line: supervisor.echo("ready", line)):
+            supervisor.echo(
                 "ready",
                 f"Lentera is ready: {instances} instances behind nginx; chat "
                 f"{front}/webhooks/rest/webhook, console http://{console.host}:{console.port}/",

@@ -19,7 +19,9 @@ def endpoints_config(
 ) -> dict:
     """Rasa's endpoints as a dict: Lentera's tracker store (SQLite by default), Redis locks."""
     url = tracker_store_url or DEFAULT_TRACKER_STORE
-    config: dict = {"action_endpoint": {"url": action_url}}
+    # action_turn never reads the domain: Rasa then leaves it out of every action call
+    # (building and sending it was half of Rasa's CPU time per turn, docs/benchmarks.md).
+    config: dict = {"action_endpoint": {"url": action_url, "enable_selective_domain": True}}
     if url.startswith("sqlite"):
         config["tracker_store"] = {
             "type": TRACKER_STORE_TYPE,

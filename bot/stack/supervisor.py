@@ -69,7 +69,7 @@ class Supervisor:
         self._width = max((len(s.name) for s in specs), default=8)
         self.stopping = threading.Event()
 
-    def say(self, name: str, line: str) -> None:
+    def echo(self, name: str, line: str) -> None:
         """One output line, prefixed with the process name."""
         with self._print_lock:
             self._out.write(f"{name:>{self._width}} | {line.rstrip()}\n")
@@ -101,7 +101,7 @@ class Supervisor:
     def _pump(self, name: str, process: subprocess.Popen) -> None:
         assert process.stdout is not None
         for line in process.stdout:
-            self.say(name, line)
+            self.echo(name, line)
 
     def _write_state(self) -> None:
         state = {
@@ -126,7 +126,7 @@ class Supervisor:
             if running.restart_at is None and process.poll() is not None:
                 if now - running.started >= STABLE_AFTER_SECONDS:
                     running.delay = FIRST_DELAY_SECONDS
-                self.say(
+                self.echo(
                     "supervisor",
                     f"{running.spec.name} exited with {process.returncode}; "
                     f"starting it again in {running.delay:.0f} s",
@@ -165,4 +165,4 @@ class Supervisor:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-        self.say("supervisor", "stopped")
+        self.echo("supervisor", "stopped")

@@ -20,7 +20,8 @@ def written(path: Path, **settings) -> dict:
 
 def test_without_urls_the_tracker_store_is_sqlite_under_var_and_no_lock_store(tmp_path):
     config = written(tmp_path / "endpoints.yml", tracker_store_url=None, redis_url=None)
-    assert config["action_endpoint"] == {"url": ACTIONS}
+    # The domain is left out of action calls: action_turn never reads it.
+    assert config["action_endpoint"] == {"url": ACTIONS, "enable_selective_domain": True}
     store = config["tracker_store"]
     assert (store["type"], store["dialect"]) == (TRACKER_STORE_TYPE, "sqlite")
     assert Path(store["db"]) == VAR / "tracker.db"
