@@ -22,6 +22,7 @@ from typing import Any
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
+from bot.channels.action_calls import validate_answers_quickly
 from bot.delivery.errors import ConfigurationError, TrackerStoreFailed, TrackerStoreUnavailable
 from bot.nlu.language import detect_language
 from bot.texts import buttons, text
@@ -131,6 +132,7 @@ def never_silent(
             channel answers 503 or 500 instead, since nothing of the turn was stored.
     """
     limit_action_timeout()
+    validate_answers_quickly()
 
     async def guarded(message: UserMessage) -> Any:
         guard = TurnGuard(message.output_channel)
