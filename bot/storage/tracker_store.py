@@ -162,19 +162,22 @@ class LenteraTrackerStore(SQLTrackerStore):
         keep_words = consents(tracker)
         with self.session_scope() as session:
             events = list(self._additional_events(session, tracker))
+            rows = []
             for event in events:
                 data = event.as_dict()
                 intent = data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY)
-                session.add(
-                    self.SQLEvent(
-                        sender_id=tracker.sender_id,
-                        type_name=event.type_name,
-                        timestamp=data.get("timestamp"),
-                        intent_name=intent,
-                        action_name=data.get("name"),
-                        data=seal(self._cipher, data if keep_words else without_words(data)),
-                    )
+                rows.append(
+                    {
+                        "sender_id": tracker.sender_id,
+                        "type_name": event.type_name,
+                        "timestamp": data.get("timestamp"),
+                        "intent_name": intent,
+                        "action_name": data.get("name"),
+                        "data": seal(self._cipher, data if keep_words else without_words(data)),
+                    }
                 )
+            if rows:  # one multi-row INSERT: the ORM's unit of work per event cost more
+                session.execute(sa.insert(self.SQLEvent.__table__), rows)
             session.commit()
             if withdraws(events):
                 self._forget_words(session, tracker.sender_id)
