@@ -716,6 +716,9 @@ def answer_or_fallback(
     if intent in ("affirm", "deny") and (message.is_button or message.words <= SHORT_ANSWER):
         reply.say("anything_else")
         return
+    if intent in ANSWERS and safety_answer(message.text):
+        reply.say("anything_else")  # "I'm safe, staying with a friend": noted, nothing to ask
+        return
     fallback(state, reply, message, directory)
 
 

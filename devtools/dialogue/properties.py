@@ -36,6 +36,8 @@ from urllib.parse import unquote
 
 import yaml
 
+from bot.languages import LANGUAGES
+from bot.texts import text as bot_text
 from knowledge_base.directory import (
     CITY_ALIASES,
     DEFAULT_DIR,
@@ -208,6 +210,22 @@ def no_goodbye(turns: Sequence[Turn], index: int) -> list[str]:
         f"{_short(message_text(m))!r}"
         for m in turns[index].bot
         if _GOODBYE.search(message_text(m))
+    ]
+
+
+def _not_understood_texts() -> tuple[str, ...]:
+    keys = ("ask_rephrase", "fallback_human")  # the assistant's "I did not understand"
+    return tuple(bot_text(key, language) for key in keys for language in LANGUAGES)
+
+
+def understood(turns: Sequence[Turn], index: int) -> list[str]:
+    """Turn ``index`` (0-based) is not answered with "I did not understand"."""
+    if index >= len(turns):
+        return []
+    return [
+        f"turn {index + 1}: not understood: {_short(turns[index].user)!r}"
+        for m in turns[index].bot
+        if message_text(m).startswith(_not_understood_texts())
     ]
 
 

@@ -26,6 +26,8 @@ meet. Format (one file holds a list under ``conversations``)::
             whatsapp: {country: SA, within: 1}
           - text: jd sy hrs gmn dulu kak?
             no_goodbye: true
+          - text: I'm safe, staying with a friend
+            understood: true             # not "sorry, I did not understand"
 
 ``contacts`` may also be a list of such mappings. ``within`` counts turns from this one
 (1 = this turn's reply). A text starting with ``/`` must be marked ``button: true``: buttons
@@ -60,6 +62,7 @@ TURN_KEYS = {
     "no_reask",
     "answered",
     "no_goodbye",
+    "understood",
 }
 SCRIPT_KEYS = {"name", "language", "about", "turns"}
 CONTACT_KEYS = {"country", "city", "within", "only"}
@@ -96,6 +99,7 @@ class ScriptTurn:
     no_reask: bool = False
     answered: bool = False
     no_goodbye: bool = False
+    understood: bool = False
 
 
 @dataclass(frozen=True)
@@ -171,6 +175,7 @@ def _turn(raw: Any, where: str) -> ScriptTurn:
         no_reask=bool(raw.get("no_reask", False)),
         answered=bool(raw.get("answered", False)),
         no_goodbye=bool(raw.get("no_goodbye", False)),
+        understood=bool(raw.get("understood", False)),
     )
 
 
@@ -314,6 +319,8 @@ def judge(outcome: Outcome, facts: DirectoryFacts) -> list[str]:
             found.append(("answered_not_reasked", props.answered_not_reasked(turns, i)))
         if step.no_goodbye:
             found.append(("no_goodbye", props.no_goodbye(turns, i)))
+        if step.understood:
+            found.append(("understood", props.understood(turns, i)))
     return [f"{name}: {v}" for name, violations in found for v in violations]
 
 

@@ -472,3 +472,17 @@ def test_a_money_reply_stays_within_six_bubbles_even_split_by_paragraph():
         directory(),
     )
     assert sum(len(m["text"].strip().split("\n\n")) for m in turn) <= 6
+
+
+def test_safety_told_in_a_sentence_after_the_contacts_is_understood():
+    state, replies = talk(
+        [
+            msg("my employer took my passport", "report_document_withheld"),
+            msg("I'm in Kuala Lumpur", "inform", city="Kuala Lumpur"),
+            msg("I'm safe, staying with a friend", "affirm"),
+        ],
+        lang="en",
+    )
+    assert state.is_safe_now is True
+    assert not replies[2][0].startswith("Sorry, I did not understand")
+    assert "?" not in replies[2][-1]  # nothing more is asked
