@@ -44,6 +44,7 @@ from actions.understanding import (
     is_long,
     names_home_place_of_others,
     safety_answer,
+    says_thanks,
     storage_answer,
     writes_for_relative,
 )
@@ -537,8 +538,10 @@ def handle(state: State, reply: Reply, message: Message, directory: Directory) -
         greet(state, reply, directory, pending)
         return
     short = len(words) <= SHORT_CLOSING
-    if intent in ("thank", "goodbye") and short and message.confidence >= 0.6:
-        reply.say("thank" if intent == "thank" else "goodbye")
+    # "iya makasih" with no question pending: thanks, whatever the NLU made of the "iya".
+    thanked = not pending and intent in ANSWERS and says_thanks(words)
+    if thanked or (intent in ("thank", "goodbye") and short and message.confidence >= 0.6):
+        reply.say("goodbye" if intent == "goodbye" else "thank")
         return
     if intent == "bot_challenge":
         reply.say("iamabot")

@@ -18,6 +18,7 @@ import yaml
 CUES_PATH = Path(__file__).parent / "content" / "cues.yml"
 # Past this length a message is a story, not a short answer or a goodbye.
 LONG_MESSAGE = 280
+THANKS_WORDS = 4  # "ok makasih banyak kak"; longer is more than a thanks
 
 
 @lru_cache(maxsize=1)
@@ -28,16 +29,9 @@ def _cues() -> dict[str, Any]:
     def compiled(patterns: list[str]) -> list[re.Pattern[str]]:
         return [re.compile(pattern) for pattern in patterns]
 
-    return {
-        "unsafe": compiled(raw["unsafe"]),
-        "safe": compiled(raw["safe"]),
-        "relative": compiled(raw["relative"]),
-        "home_place_of_others": compiled(raw["home_place_of_others"]),
-        "money_hedges": compiled(raw["money_hedges"]),
-        "storage_no": compiled(raw["storage_no"]),
-        "storage_yes": compiled(raw["storage_yes"]),
-        "followup": {kind: compiled(p) for kind, p in raw["followup"].items()},
-    }
+    cues: dict[str, Any] = {name: compiled(p) for name, p in raw.items() if name != "followup"}
+    cues["followup"] = {kind: compiled(p) for kind, p in raw["followup"].items()}
+    return cues
 
 
 def _clean(text: str) -> str:
@@ -72,6 +66,12 @@ def storage_answer(text: str) -> bool | None:
 def is_hedged(clause: str) -> bool:
     """True when a figure's clause makes it a guess or a bound, not an amount to compute."""
     return _any(_cues()["money_hedges"], _clean(clause))
+
+
+def says_thanks(text: str) -> bool:
+    """True for a short thanks ("iya makasih", "ok thanks kak"): nothing else asked."""
+    cleaned = _clean(text)
+    return len(cleaned.split()) <= THANKS_WORDS and _any(_cues()["thanks"], cleaned)
 
 
 def writes_for_relative(text: str) -> bool:

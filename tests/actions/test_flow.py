@@ -486,3 +486,16 @@ def test_safety_told_in_a_sentence_after_the_contacts_is_understood():
     assert state.is_safe_now is True
     assert not replies[2][0].startswith("Sorry, I did not understand")
     assert "?" not in replies[2][-1]  # nothing more is asked
+
+
+def test_yes_thanks_after_the_contacts_is_a_thanks():
+    _, replies = talk(
+        [
+            msg("paspor sy ditahan majikan", "report_document_withheld"),
+            msg("sy di kuala lumpur", "inform", city="Kuala Lumpur"),
+            msg("sy aman kok kak", "affirm"),
+            msg("iya makasih", "nlu_fallback", 0.3),
+        ]
+    )
+    assert replies[3] and not replies[3][0].startswith("Maaf, saya belum paham")
+    assert "Sama-sama" in replies[3][0]
