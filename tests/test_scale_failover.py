@@ -53,6 +53,7 @@ CONVERSATIONS = {
 }
 PEOPLE_PER_CHANNEL = 6
 KILL_AFTER_MESSAGES = 25
+IN_FLIGHT_SECONDS = 1.0  # a reply this close before the kill may have been in flight
 
 
 def _url(name: str) -> str:
@@ -123,12 +124,34 @@ async def _person(
         await asyncio.sleep(rng.uniform(0.0, 0.5))
 
 
-async def _kill_when(stack: ScaledStack, sent: dict, killed: list[str]) -> None:
+async def _kill_when(stack: ScaledStack, sent: dict, killed: list[tuple[str, float]]) -> None:
     while sum(len(s) for s in sent.values()) < KILL_AFTER_MESSAGES:
         await asyncio.sleep(0.05)
     for name in ("rasa-1", "actions-1"):
         stack.kill(name)
-        killed.append(name)
+        killed.append((name, time.time()))
+
+
+def _without_in_flight_repeats(
+    delivered: list, arrivals: list[float], killed_at: float
+) -> tuple[list, int]:
+    """Drop a reply sent again because it was in flight when its instance was killed.
+
+    The platform had accepted it, but the dead instance never learnt so and could not count
+    it (bot/channels/once.py): neither Telegram nor WhatsApp takes an idempotency key, so
+    this one repeat is the price of never losing a reply. Only a copy right after the same
+    reply that reached the platform in the second before the kill is dropped; any other
+    repeat stays and fails the test.
+    """
+    kept, repeats = [], 0
+    for i, item in enumerate(delivered):
+        previous = delivered[i - 1] if i else None
+        in_flight = i and killed_at - IN_FLIGHT_SECONDS <= arrivals[i - 1] <= killed_at
+        if item == previous and in_flight:
+            repeats += 1
+            continue
+        kept.append(item)
+    return kept, repeats
 
 
 def _inbox_settled(database_url: str, timeout: float = 300.0) -> bool:
@@ -181,7 +204,7 @@ def _run_and_check(
                 for i in range(PEOPLE_PER_CHANNEL)
             ]
             sent: dict = {(c, u): [] for c, u, _ in people}
-            killed: list[str] = []
+            killed: list[tuple[str, float]] = []
             await asyncio.gather(
                 _kill_when(stack, sent, killed),
                 *(_person(platforms, c, u, t, sent[(c, u)], rng) for c, u, t in people),
@@ -189,7 +212,9 @@ def _run_and_check(
             return platforms, sent, killed
 
     platforms, sent, killed = asyncio.run(load())
-    assert killed == ["rasa-1", "actions-1"]
+    assert [name for name, _ in killed] == ["rasa-1", "actions-1"]
+    killed_at = killed[0][1]
+    repeats = 0
     assert _inbox_settled(database_url), "messages left unprocessed"
     time.sleep(2.0)  # the last replies of the last turns reach the fakes
     problems = []
@@ -201,12 +226,19 @@ def _run_and_check(
         answered = _answered(state)
         if answered != len(texts):
             problems.append(f"{channel} {user}: {answered} of {len(texts)} messages answered")
-        uttered, delivered = bot_utterances(state), platforms.delivered(channel, user)
+        uttered = bot_utterances(state)
+        delivered, repeated = _without_in_flight_repeats(
+            platforms.delivered(channel, user), platforms.arrival_times(channel, user), killed_at
+        )
+        repeats += repeated
+        if repeated > 1:  # one turn of a person at a time: at most one reply in flight
+            problems.append(f"{channel} {user}: {repeated} replies repeated")
         _, missing, unexpected = compare(uttered, delivered)
         if missing or unexpected:  # lost, duplicated or someone else's replies
             shown = [text[:40] for text, _ in delivered]
             problems.append(f"{channel} {user}: {missing} missing, {unexpected} unexpected {shown}")
     assert not problems, "\n".join(problems)
+    print(f"replies in flight at the kill and sent again: {repeats}")
     restarts = {name: entry["restarts"] for name, entry in stack.processes().items()}
     assert restarts["rasa-1"] >= 1 and restarts["actions-1"] >= 1
     assert restarts["rasa-2"] == 0 and restarts["nginx"] == 0
