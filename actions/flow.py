@@ -493,8 +493,9 @@ def handle(state: State, reply: Reply, message: Message, directory: Directory) -
         else:
             resume(state, reply, directory, pending)
             return
-    if pending == "consent" and intent in ("affirm", "deny"):
-        consent_answer(state, reply, directory, intent == "affirm")
+    # "ya sambungkan" to "shall I connect you?" reads as asking for a person: that is a yes.
+    if pending == "consent" and intent in ("affirm", "deny", "request_human"):
+        consent_answer(state, reply, directory, intent != "deny")
         return
     if pending == "delete" and intent in ("affirm", "deny"):
         delete_answer(state, reply, intent == "affirm")

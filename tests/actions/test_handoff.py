@@ -181,3 +181,16 @@ def test_office_hours_described_in_the_persons_language():
 
 def test_the_consent_version_is_named():
     assert CONSENT_VERSION.startswith("handoff-consent-")
+
+
+def test_asking_for_a_person_again_while_asked_to_agree_is_a_yes():
+    desk = FakeDesk()
+    state, _ = talk(
+        desk,
+        [
+            msg("sy di hong kong", "inform", country="Hong Kong"),
+            msg("sy mau bicara dgn petugas", "request_human"),
+            msg("ya sambungkan", "request_human"),  # typed to "Setuju?": not asked again
+        ],
+    )
+    assert len(desk.opened) == 1 and state.consent_share is True
