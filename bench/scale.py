@@ -15,45 +15,19 @@ import datetime as dt
 import json
 import os
 import tempfile
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-
-import sqlalchemy as sa
 
 from bench.load import conversations, play
 from bench.stock import DOCS, LENTERA_POOL, SEED, lentera_failed, replace_section, warm_up
 from bot.stack.paths import VAR
-from devtools.scaled import running_scaled_stack
+from devtools.scaled import fresh_database, running_scaled_stack
 
 MARK = "(`python -m bench.scale`)"
 TARGET_RATIO = 1.5
 WARMUP_CONVERSATIONS = 4
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
-
-
-@contextmanager
-def fresh_database(server: str) -> Iterator[str]:
-    """A database of its own on ``server``, dropped afterwards."""
-    name = f"lentera_bench_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.connect() as conn:
-            conn.execute(
-                sa.text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"
-                ),
-                {"n": name},
-            )
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
 
 
 def measure(instances: int, *, seconds: float, clients: int, workdir: Path) -> dict[str, Any]:

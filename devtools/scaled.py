@@ -14,10 +14,13 @@ import signal
 import subprocess
 import threading
 import time
+import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import sqlalchemy as sa
 
 from bot.stack.paths import BIN, ROOT
 from bot.stack.scale import free_port
@@ -110,3 +113,40 @@ def running_scaled_stack(
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@contextmanager
+def fresh_database(server: str) -> Iterator[str]:
+    """A PostgreSQL database of its own on ``server`` (a URL), dropped afterwards."""
+    name = f"lentera_scaled_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(
+                sa.text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"
+                ),
+                {"n": name},
+            )
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+
+def inbox_settled(database_url: str, timeout: float = 300.0) -> bool:
+    """Wait until no inbound message is pending or in progress; False after ``timeout``."""
+    engine = sa.create_engine(database_url)
+    query = sa.text("SELECT count(*) FROM channel_inbox WHERE status IN ('pending', 'processing')")
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            with engine.connect() as conn:
+                if conn.execute(query).scalar() == 0:
+                    return True
+            time.sleep(0.5)
+        return False
+    finally:
+        engine.dispose()

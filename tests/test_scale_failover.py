@@ -12,22 +12,20 @@ supervisor started both processes again.
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import sqlalchemy as sa
 
 from bench.channels.clients import TG_SECRET, WA_SECRET, Channels
 from devtools.conversations import bot_utterances, compare, sender_id, tracker, user_texts
 from devtools.fake_telegram import FakeTelegram, message_update
 from devtools.fake_whatsapp import FakeWhatsApp, encode, sign, text_notification
-from devtools.scaled import ScaledStack, running_scaled_stack
+from devtools.scaled import ScaledStack, fresh_database, inbox_settled, running_scaled_stack
+from tests.helpers.services import service_url
 
 pytestmark = pytest.mark.stack
 
@@ -56,35 +54,11 @@ KILL_AFTER_MESSAGES = 25
 IN_FLIGHT_SECONDS = 1.0  # a reply this close before the kill may have been in flight
 
 
-def _url(name: str) -> str:
-    url = os.environ.get(name)
-    if not url:
-        if os.environ.get("LENTERA_REQUIRE_SERVICES"):
-            pytest.fail(f"{name} is required here")
-        pytest.skip(f"{name} is not set")
-    return url
-
-
 @pytest.fixture(scope="module")
-def fresh_database() -> Iterator[str]:
+def fresh_database_url() -> Iterator[str]:
     """A PostgreSQL database of its own for this run, dropped afterwards."""
-    server = _url("LENTERA_TEST_POSTGRES_URL")
-    name = f"lentera_scaled_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.connect() as conn:
-            conn.execute(
-                sa.text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"
-                ),
-                {"n": name},
-            )
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
+    with fresh_database(service_url("LENTERA_TEST_POSTGRES_URL")) as url:
+        yield url
 
 
 class Platforms(Channels):
@@ -154,23 +128,8 @@ def _without_in_flight_repeats(
     return kept, repeats
 
 
-def _inbox_settled(database_url: str, timeout: float = 300.0) -> bool:
-    engine = sa.create_engine(database_url)
-    query = sa.text("SELECT count(*) FROM channel_inbox WHERE status IN ('pending', 'processing')")
-    deadline = time.monotonic() + timeout
-    try:
-        while time.monotonic() < deadline:
-            with engine.connect() as conn:
-                if conn.execute(query).scalar() == 0:
-                    return True
-            time.sleep(0.5)
-        return False
-    finally:
-        engine.dispose()
-
-
 def test_killing_one_rasa_and_one_action_server_mid_load_loses_nothing(
-    tmp_path: Path, fresh_database: str
+    tmp_path: Path, fresh_database_url: str
 ) -> None:
     telegram, whatsapp = FakeTelegram(), FakeWhatsApp()
     telegram.start()
@@ -178,13 +137,13 @@ def test_killing_one_rasa_and_one_action_server_mid_load_loses_nothing(
     env = {
         **telegram.channel_env(TG_SECRET),
         **whatsapp.channel_env(WA_SECRET),
-        "LENTERA_TRACKER_STORE_URL": fresh_database,
-        "LENTERA_DATABASE_URL": fresh_database,
-        "LENTERA_REDIS_URL": _url("LENTERA_TEST_REDIS_URL"),
+        "LENTERA_TRACKER_STORE_URL": fresh_database_url,
+        "LENTERA_DATABASE_URL": fresh_database_url,
+        "LENTERA_REDIS_URL": service_url("LENTERA_TEST_REDIS_URL"),
     }
     try:
         with running_scaled_stack(tmp_path, instances=2, env=env) as stack:
-            _run_and_check(stack, telegram, whatsapp, fresh_database)
+            _run_and_check(stack, telegram, whatsapp, fresh_database_url)
     finally:
         telegram.stop()
         whatsapp.stop()
@@ -215,7 +174,7 @@ def _run_and_check(
     assert [name for name, _ in killed] == ["rasa-1", "actions-1"]
     killed_at = killed[0][1]
     repeats = 0
-    assert _inbox_settled(database_url), "messages left unprocessed"
+    assert inbox_settled(database_url), "messages left unprocessed"
     time.sleep(2.0)  # the last replies of the last turns reach the fakes
     problems = []
     for (channel, user), texts in sent.items():

@@ -16,22 +16,17 @@ import redis
 import sqlalchemy as sa
 
 from devtools.stack import RasaStack, running_stack
+from tests.helpers.services import service_url
 
 pytestmark = pytest.mark.stack
 
 
-def _url(name: str) -> str:
-    url = os.environ.get(name)
-    if not url:
-        if os.environ.get("LENTERA_REQUIRE_SERVICES"):
-            pytest.fail(f"{name} is required here")
-        pytest.skip(f"{name} is not set")
-    return url
-
-
 @pytest.fixture(scope="module")
 def scaled_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RasaStack, str, str]]:
-    postgres_url, redis_url = _url("LENTERA_TEST_POSTGRES_URL"), _url("LENTERA_TEST_REDIS_URL")
+    postgres_url, redis_url = (
+        service_url("LENTERA_TEST_POSTGRES_URL"),
+        service_url("LENTERA_TEST_REDIS_URL"),
+    )
     schema = f"lentera_rasa_{uuid.uuid4().hex[:10]}"
     engine = sa.create_engine(postgres_url)
     with engine.begin() as conn:

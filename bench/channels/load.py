@@ -8,10 +8,9 @@ import statistics
 import time
 from typing import Any
 
-import sqlalchemy as sa
-
 from bench.channels.clients import Channels
 from devtools.conversations import bot_utterances, compare, sender_id, tracker, user_texts
+from devtools.scaled import inbox_settled
 
 KEEP_IT = "boleh simpan"  # the answer to the storage notice
 SCRIPT = [
@@ -67,7 +66,7 @@ async def soak(
     # Let the backlog drain: every accepted message processed (its turn, replies and
     # tracker save done) before the trackers are compared with what the fake received.
     drained = time.monotonic()
-    await asyncio.to_thread(_wait_for_inbox, env["LENTERA_DATABASE_URL"], 300.0)
+    await asyncio.to_thread(inbox_settled, env["LENTERA_DATABASE_URL"], 300.0)
     drain_seconds = time.monotonic() - drained
     lost = crosstalk = missing_replies = out_of_order = replies = 0
     for user in users:
@@ -99,20 +98,6 @@ async def soak(
         "first_reply_p50_ms": round(statistics.median(waits) * 1000, 1) if waits else None,
         "first_reply_p95_ms": round(_p95(waits) * 1000, 1) if waits else None,
     }
-
-
-def _wait_for_inbox(database_url: str, timeout: float) -> None:
-    engine = sa.create_engine(database_url)
-    query = sa.text("SELECT count(*) FROM channel_inbox WHERE status IN ('pending', 'processing')")
-    deadline = time.monotonic() + timeout
-    try:
-        while time.monotonic() < deadline:
-            with engine.connect() as conn:
-                if conn.execute(query).scalar() == 0:
-                    return
-            time.sleep(0.5)
-    finally:
-        engine.dispose()
 
 
 def _p95(values: list[float]) -> float:
