@@ -67,8 +67,6 @@ ORDINAL_WORDS: dict[str, int] = {
     "empat": 4,
     "lima": 5,
 }
-MONTH_UNITS = r"bulan|bln|bl|months|month|mths|mth|mos|mo"
-YEAR_UNITS = r"tahun|thn|taun|th|years|year|yrs|yr"
 # Currencies written with three decimals: "KD 60.500" could be 60.5 or 60,500.
 THREE_DECIMALS = frozenset({"KWD", "JOD", "BHD", "OMR"})
 LARGE_SCALE = Decimal(1_000_000)
@@ -268,7 +266,40 @@ class _Vocabulary:
     duration_role_res: tuple[tuple[str, re.Pattern[str]], ...]
     date_role_res: dict[str, re.Pattern[str]]
     approximate_re: re.Pattern[str]
+    approximate_after_re: re.Pattern[str]
+    bounds_re: re.Pattern[str]
+    counted_after_re: re.Pattern[str]
+    counted_before_re: re.Pattern[str]
     at_least_re: re.Pattern[str]
+    month_units: str
+    year_units: str
+    next_place: frozenset[str]
+    number_words: _NumberWords
+    money_context_re: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class _NumberWords:
+    """The number words of ``money_words.yml``: each word's kind and value."""
+
+    kind_of: dict[str, tuple[str, Decimal]]
+    token_re: str
+
+    def has(self, word: str, *kinds: str) -> bool:
+        return self.kind_of.get(word, ("", Decimal(0)))[0] in kinds
+
+
+def _number_words(raw: dict[str, Any], multipliers: dict[str, Decimal]) -> _NumberWords:
+    kind_of: dict[str, tuple[str, Decimal]] = {}
+    for kind in ("units", "teens", "tens"):
+        kind_of.update({str(w): (kind, Decimal(v)) for w, v in raw[kind].items()})
+    for kind in ("times_ten", "plus_ten", "half", "joins", "one", "approximate_magnitudes"):
+        kind_of.update({str(w): (kind, Decimal(1)) for w in raw[kind]})
+    for form, factor in multipliers.items():
+        kind_of[form] = ("hundred" if factor == 100 else "scale", factor)
+    for word, magnitude in raw["one_and"].items():
+        kind_of[str(word)] = ("one_and", multipliers[str(magnitude)])
+    return _NumberWords(kind_of, _alternation(kind_of))
 
 
 def _words_re(forms: Iterable[str]) -> re.Pattern[str]:
@@ -306,7 +337,21 @@ def _vocabulary() -> _Vocabulary:
         duration_role_res=tuple((role, _words_re(f)) for role, f in raw["duration_roles"].items()),
         date_role_res={role: _words_re(f) for role, f in raw["date_roles"].items()},
         approximate_re=re.compile(rf"(?:{_alternation(raw['approximate'])})\s*$"),
+        approximate_after_re=re.compile(
+            rf"^(?:(?:{_alternation(raw['approximate_suffix'])})|"
+            rf"\s+(?:{_alternation(raw['approximate_after'])}))(?![\w])"
+        ),
+        bounds_re=re.compile(rf"(?<![\w])(?:{_alternation(raw['bounds'])})\s*$"),
+        counted_after_re=re.compile(rf"^\s*(?:{_alternation(raw['counted_after'])})(?![\w])"),
+        counted_before_re=re.compile(rf"(?<![\w])(?:{_alternation(raw['counted_before'])})\.?\s*$"),
         at_least_re=re.compile(rf"(?<![\w])(?:{_alternation(raw['at_least'])})\s*$"),
+        month_units=_alternation(raw["duration_units"]["month"]),
+        year_units=_alternation(raw["duration_units"]["year"]),
+        next_place=frozenset(str(f) for f in raw["next_place_multipliers"]),
+        number_words=_number_words(raw["number_words"], multipliers),
+        money_context_re=_words_re(
+            [*raw["money_context"], *(str(f) for forms in raw["roles"].values() for f in forms)]
+        ),
     )
 
 
@@ -576,6 +621,7 @@ def _duration_role(scan: _Scan, start: int, end: int) -> str | None:
 
 def _durations(scan: _Scan) -> list[Duration]:
     vocab = _vocabulary()
+    units = rf"{vocab.month_units}|{vocab.year_units}"
     numbers = rf"\d{{1,3}}|{_alternation(COUNT_WORDS)}"
     counted = rf"(?P<num>\d{{1,3}})\s*|(?P<word>{_alternation(COUNT_WORDS)})\s+"
     found: list[Duration] = []
@@ -583,7 +629,7 @@ def _durations(scan: _Scan) -> list[Duration]:
     # Ranges and approximations are read as nothing: "2-3 bulan", "2 atau 3 bulan".
     for m in re.finditer(
         rf"(?<![\w])(?:{numbers})\s*(?:-|sampai|sampe|smp|s/d|to|atau|or|ato)\s*(?:{numbers})"
-        rf"\s*(?:{MONTH_UNITS}|{YEAR_UNITS})(?![\w])",
+        rf"\s*(?:{units})(?![\w])",
         text,
     ):
         scan.take(*m.span())
@@ -591,7 +637,7 @@ def _durations(scan: _Scan) -> list[Duration]:
     text = scan.masked()
     pattern = (
         rf"(?<![\w.,])(?:(?:{counted})(?P<plus>\+\s*)?"
-        rf"(?P<unit>{MONTH_UNITS}|{YEAR_UNITS})|se(?P<se>bulan|tahun|thn))(?![\w])"
+        rf"(?P<unit>{units})|se(?P<se>bulan|tahun|thn))(?![\w])"
         r"(?P<more>\s+(?:lebih|lbh|more|plus))?"
     )
     for m in re.finditer(pattern, text):
@@ -606,7 +652,7 @@ def _durations(scan: _Scan) -> list[Duration]:
             unit_word = m.group("unit")
             if unit_word == "th" and num and not m.group(0)[len(num)].isspace():
                 continue  # "4th" is an ordinal, "4 th" four years
-        unit = "month" if re.fullmatch(MONTH_UNITS, unit_word) else "year"
+        unit = "month" if re.fullmatch(vocab.month_units, unit_word) else "year"
         before = scan.before(start, 30)
         scan.take(start, end)
         if vocab.approximate_re.search(before):
@@ -663,70 +709,145 @@ def _amount_role(scan: _Scan, start: int, end: int) -> tuple[str | None, tuple[s
 
 
 def _amounts(scan: _Scan, facts: MoneyFacts, country: str | None) -> list[Amount]:
+    country_currency = facts.currency_of_country(country)
+    found = [*_digit_amounts(scan, country_currency), *_word_amounts(scan, country_currency)]
+    return [_plain(a) for _, a in sorted(found, key=lambda pair: pair[0])]
+
+
+def _refuse(scan: _Scan, start: int, end: int) -> None:
+    """A figure that reads two ways: taken, listed as ambiguous, never an amount."""
+    scan.take(start, end)
+    scan.ambiguous.append(scan.text[start:end].strip())
+
+
+def _chosen_currency(options: tuple[str, ...], country_currency: str | None) -> str | None:
+    """The one currency a written form allows; a shared form ("$") takes the country's."""
+    if len(options) > 1:
+        return country_currency if country_currency in options else None
+    return options[0] if options else None
+
+
+def _hedge_end(scan: _Scan, start: int, end: int) -> int | None:
+    """Where an approximation or a bound around ``[start, end)`` ends, else None.
+
+    "sekitar 4500", "di bawah 5000", "4500an", "4 ribuan", "4k something": the person gives
+    no figure to compute with, so it is asked for instead.
+    """
+    vocab = _vocabulary()
+    before = scan.before(start, 30)
+    if vocab.approximate_re.search(before) or vocab.bounds_re.search(before):
+        return end
+    after = vocab.approximate_after_re.match(scan.text[end:])
+    return end + after.end() if after else None
+
+
+def _counts_something_else(scan: _Scan, start: int, end: int) -> bool:
+    """A plain number of hours, children, times, a floor or a date: "24 jam", "lantai 23"."""
+    vocab = _vocabulary()
+    return bool(
+        vocab.counted_after_re.match(scan.text[end:])
+        or vocab.counted_before_re.search(scan.before(start, 20))
+    )
+
+
+def _amount(
+    scan: _Scan,
+    span: tuple[int, int],
+    value: Decimal,
+    options: tuple[str, ...],
+    country_currency: str | None,
+    *,
+    scaled: bool,
+) -> Amount:
+    """The amount read at ``span``: its currency (written or the country's), role, clause."""
+    start, end = span
+    currency = _chosen_currency(options, country_currency)
+    candidates: tuple[str, ...] = options if currency is None else ()
+    if not options:
+        if value.copy_abs() >= LARGE_SCALE and scaled and country_currency != "IDR":
+            candidates = tuple(c for c in ("IDR", country_currency) if c)
+            currency = None
+        else:
+            currency = country_currency
+    role, cues = _amount_role(scan, start, end)
+    low, high = scan.clause(start, end)
+    return Amount(
+        value=value.normalize() if value == value.to_integral_value() else value,
+        currency=currency,
+        written=bool(options),
+        per_month=bool(_vocabulary().per_month_re.match(scan.text[end:])),
+        role=role,
+        cues=cues,
+        bare=not options and not scaled,
+        candidates=candidates,
+        text=scan.text[start:end].strip(),
+        context=scan.text[low:high].strip(" ,.;"),
+    )
+
+
+def _digit_pattern() -> re.Pattern[str]:
     vocab = _vocabulary()
     cur, mult = vocab.currency_re, vocab.multiplier_re
-    pattern = re.compile(
+    # A multiplier ends at a word's end, or before an approximate "-an" ("4 ribuan").
+    ends = r"(?:(?![\w$])|(?=-?an(?![\w])))"
+    return re.compile(
         rf"(?<![\w$])(?P<neg>-\s?|minus\s)?(?:(?P<pre>{cur})\s?)?"
-        rf"(?P<num>\d[\d.,]*\d|\d)(?![\d])(?P<an>an(?![\w]))?"
-        rf"(?:\s?(?P<mult>{mult})(?![\w$]))?(?:\s?(?P<mult2>rb|ribu|juta|jt)(?![\w$]))?"
+        rf"(?P<num>\d[\d.,]*\d|\d)(?![\d])"
+        rf"(?:(?P<space>\s)?(?P<mult>{mult})(?P<next>\d+)?{ends})?"
+        rf"(?:\s?(?P<mult2>rb|ribu|juta|jt){ends})?"
         rf"(?:\s?(?P<post>{cur})(?![\w$]))?"
     )
-    country_currency = facts.currency_of_country(country)
-    found: list[Amount] = []
-    text = scan.masked()
-    for m in pattern.finditer(text):
+
+
+def _digit_amounts(scan: _Scan, country_currency: str | None) -> list[tuple[int, Amount]]:
+    vocab = _vocabulary()
+    found: list[tuple[int, Amount]] = []
+    for m in _digit_pattern().finditer(scan.masked()):
         start, end = m.span()
-        if not scan.free(start, end) or not m.group("num"):
+        if not scan.free(start, end):
             continue
         pre, post = _currency(m.group("pre")), _currency(m.group("post"))
         if pre and post and set(pre).isdisjoint(post):
-            scan.take(start, end)
-            scan.ambiguous.append(m.group(0).strip())
+            _refuse(scan, start, end)
             continue
         options = tuple(c for c in pre if not post or c in post) or post
-        if len(options) > 1:
-            currency = country_currency if country_currency in options else None
-        else:
-            currency = options[0] if options else None
-        value = parse_number(m.group("num"), currency)
-        scan.take(start, end)
-        if value is None or m.group("an"):
-            scan.ambiguous.append(m.group(0).strip())
+        value = parse_number(m.group("num"), _chosen_currency(options, country_currency))
+        if m.group("next"):
+            value = _next_place(m, value)
+        hedge = _hedge_end(scan, start, end)
+        if value is None or hedge is not None:
+            _refuse(scan, start, hedge or end)
             continue
         factor = Decimal(1)
         for key in ("mult", "mult2"):
             if m.group(key):
                 factor *= vocab.multiplier_of[m.group(key)]
-        value *= factor
-        end, value = _compound(scan, m.group("mult"), end, value)
+        if _glued_to_a_word(scan, end) or (
+            not options and factor == 1 and _counts_something_else(scan, start, end)
+        ):
+            continue  # "68x", "6am", "2nd", "24 jam", "3 anak": a count or a time, not money
+        scan.take(start, end)
+        end, value = _compound(scan, m.group("mult"), end, value * factor)
         if m.group("neg"):
             value = -value
-        written = bool(options)
-        candidates: tuple[str, ...] = options if currency is None else ()
-        if not options:
-            if value.copy_abs() >= LARGE_SCALE and factor > 1 and country_currency != "IDR":
-                candidates = tuple(c for c in ("IDR", country_currency) if c)
-                currency = None
-            else:
-                currency = country_currency
-        per_month = bool(vocab.per_month_re.match(scan.text[end:]))
-        role, cues = _amount_role(scan, start, end)
-        low, high = scan.clause(start, end)
-        found.append(
-            Amount(
-                value=value.normalize() if value == value.to_integral_value() else value,
-                currency=currency,
-                written=written,
-                per_month=per_month,
-                role=role,
-                cues=cues,
-                bare=not options and factor == 1,
-                candidates=candidates,
-                text=scan.text[start:end].strip(),
-                context=scan.text[low:high].strip(" ,.;"),
-            )
-        )
-    return [_plain(a) for a in found]
+        amount = _amount(scan, (start, end), value, options, country_currency, scaled=factor > 1)
+        found.append((start, amount))
+    return found
+
+
+def _next_place(m: re.Match[str], value: Decimal | None) -> Decimal | None:
+    """The value of "1rb2" (1.2 thousand), "4k5" (4.5): one digit after the multiplier."""
+    plain = value is not None and m.group("num").isdigit() and not m.group("space")
+    if not plain or m.group("mult2") or m.group("mult") not in _vocabulary().next_place:
+        return None
+    if len(m.group("next")) != 1:
+        return None  # "1jt250": 1,250,000 or 1,000,250?
+    return Decimal(m.group("num")) + Decimal(m.group("next")) / 10
+
+
+def _glued_to_a_word(scan: _Scan, end: int) -> bool:
+    rest = scan.text[end:]
+    return bool(rest[:1].isalpha()) and not _vocabulary().per_month_re.match(rest)
 
 
 def _plain(amount: Amount) -> Amount:
@@ -755,10 +876,153 @@ def _per_month_markers(scan: _Scan) -> None:
     """Take "tiap bulan", "sebulan", "a month" right after a number: not a month count."""
     vocab = _vocabulary()
     tail = rf"(?:\s?(?:{vocab.multiplier_re}))?(?:\s?(?:{vocab.currency_re}))?"
-    for m in re.finditer(rf"\d{tail}(?![\w$])", scan.masked()):
+    number = rf"(?:\d|(?<![\w])(?:{vocab.number_words.token_re}))"  # "5100", "five thousand"
+    for m in re.finditer(rf"{number}{tail}(?![\w$])", scan.masked()):
         marker = vocab.per_month_re.match(scan.text[m.end() :])
         if marker:
             scan.take(m.end(), m.end() + marker.end())
+
+
+# --- Numbers in words ----------------------------------------------------------------------
+
+
+def _word_pattern() -> re.Pattern[str]:
+    vocab = _vocabulary()
+    token = rf"(?:{vocab.number_words.token_re})(?![\w$])"
+    return re.compile(
+        rf"(?<![\w$])(?:(?P<pre>{vocab.currency_re})\s?)?"
+        rf"(?P<run>{token}(?:[\s-]+{token})*)"
+        rf"(?:\s?(?P<post>{vocab.currency_re})(?![\w$]))?"
+    )
+
+
+def _word_amounts(scan: _Scan, country_currency: str | None) -> list[tuple[int, Amount]]:
+    """Amounts written in words: "seribu lima ratus ringgit", "four thousand five hundred"."""
+    vocab = _vocabulary()
+    numbers = vocab.number_words
+    found: list[tuple[int, Amount]] = []
+    for m in _word_pattern().finditer(scan.masked()):
+        start, end, tokens = _trimmed(m)
+        if not tokens:
+            continue
+        pre, post = _currency(m.group("pre")), _currency(m.group("post"))
+        options = tuple(c for c in pre if not post or c in post) or post
+        magnitude = any(numbers.has(t, *MAGNITUDES) for t in tokens)
+        money = bool(vocab.money_context_re.search(scan.text, *scan.clause(start, end)))
+        if not options and not (magnitude and money):
+            continue  # "tiga anak", "satu kali", "a thousand thanks"
+        if scan.text[end:].lstrip().startswith("?"):
+            continue  # "empat ribu? bukan, 4.700": asked back, not stated
+        value = _word_number(tokens)
+        if value is None and not magnitude:
+            continue  # "a dollar", "one dollar short": no number to read
+        hedge = _hedge_end(scan, start, end)
+        if value is None or hedge is not None or (pre and post and not options):
+            _refuse(scan, start, hedge or end)  # "dua tiga ribu", "ribuan", "sekitar dua juta"
+            continue
+        scan.take(start, end)
+        amount = _amount(scan, (start, end), value, options, country_currency, scaled=magnitude)
+        found.append((start, amount))
+    return found
+
+
+def _trimmed(m: re.Match[str]) -> tuple[int, int, list[str]]:
+    """The match without a leading "and" or a trailing "a"/"and" ("five thousand a month")."""
+    numbers = _vocabulary().number_words
+    run_start = m.start("run")
+    words_ = list(re.finditer(r"[^\s-]+", m.group("run")))
+    while words_ and numbers.has(words_[0].group(0), "joins"):
+        words_.pop(0)
+    while not m.group("post") and words_ and numbers.has(words_[-1].group(0), "joins", "one"):
+        words_.pop()
+    if not words_:
+        return m.start(), m.start(), []
+    start = m.start() if m.group("pre") else run_start + words_[0].start()
+    end = m.end() if m.group("post") else run_start + words_[-1].end()
+    return start, end, [w.group(0) for w in words_]
+
+
+MAGNITUDES = ("hundred", "scale", "one_and", "approximate_magnitudes")
+# What may come before each kind of number word (None: the first word).
+_FOLLOWS: dict[str, frozenset[str | None]] = {
+    "units": frozenset({None, "scale", "hundred", "joins", "tens", "times_ten"}),
+    "teens": frozenset({None, "scale", "hundred", "joins"}),
+    "tens": frozenset({None, "scale", "hundred", "joins"}),
+    "one": frozenset({None, "scale", "hundred", "joins"}),
+    "times_ten": frozenset({"units"}),
+    "plus_ten": frozenset({"units"}),
+    "hundred": frozenset({"units", "teens", "tens", "times_ten", "plus_ten", "one", "half"}),
+    "scale": frozenset(
+        {"units", "teens", "tens", "times_ten", "plus_ten", "one", "hundred", "half"}
+    ),
+    "half": frozenset({None, "units", "teens", "tens", "times_ten", "plus_ten", "scale"}),
+    "joins": frozenset({"hundred", "scale"}),
+}
+
+
+def _word_number(tokens: list[str]) -> Decimal | None:
+    """The value of number words, or None when they do not make one number.
+
+    "empat ribu delapan ratus tujuh puluh" 4870, "seribu lima ratus" 1500, "dua setengah
+    juta" 2,500,000, "sejuta setengah" 1,500,000, "four thousand eight hundred and seventy"
+    4870, "fifteen hundred" 1500, "two and a half thousand" 2500. None for "dua tiga ribu"
+    (two or three thousand), "ribuan" (thousands), "setengah" without a magnitude.
+    """
+    kind_of = _vocabulary().number_words.kind_of
+    expanded: list[tuple[str, Decimal]] = []
+    for token in _halves(tokens):
+        kind, value = kind_of[token]
+        if kind == "one_and":  # "seribu" is "satu ribu"
+            expanded += [("one", Decimal(1)), ("scale" if value > 100 else "hundred", value)]
+        else:
+            expanded.append((kind, value))
+    total, group, last_unit, scale = Decimal(0), Decimal(0), Decimal(0), None
+    previous: str | None = None
+    for kind, value in expanded:
+        if previous not in _FOLLOWS.get(kind, frozenset()) or _joined_badly(previous, kind, group):
+            return None
+        if kind in ("units", "teens", "tens", "one"):
+            group, last_unit = group + value, value
+        elif kind == "times_ten":
+            group += last_unit * 9
+        elif kind == "plus_ten":
+            group += 10
+        elif kind == "hundred":
+            if group >= 100:
+                return None
+            group *= value
+        elif kind == "half" and previous == "scale" and scale is not None:
+            total += scale / 2  # "sejuta setengah": a million and a half
+        elif kind == "half":
+            group += Decimal("0.5")
+        elif kind == "scale":
+            if scale is not None and value >= scale:
+                return None  # "ribu juta", "thousand thousand"
+            total, group, scale = total + group * value, Decimal(0), value
+        previous = kind
+    if previous in ("joins", "one") or (previous == "half" and group % 1):
+        return None  # "two and", "setengah" alone
+    total += group
+    return total if total > 0 else None
+
+
+def _halves(tokens: list[str]) -> list[str]:
+    """The words with "and a half" and "a half" as one "half" ("two and a half thousand")."""
+    numbers = _vocabulary().number_words
+    out: list[str] = []
+    for token in tokens:
+        if numbers.has(token, "half"):
+            while out and numbers.has(out[-1], "joins", "one"):
+                out.pop()
+        out.append(token)
+    return out
+
+
+def _joined_badly(previous: str | None, kind: str, group: Decimal) -> bool:
+    """Whether a unit follows tens that already have one ("dua puluh lima lima")."""
+    if kind == "units" and previous in ("tens", "times_ten"):
+        return group % 10 != 0
+    return False
 
 
 # --- Entry points --------------------------------------------------------------------------

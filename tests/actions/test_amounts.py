@@ -140,7 +140,138 @@ AMOUNTS = [
     ("upah 17rb", "TW", "17000", "TWD"),
     ("gaji 17.000", "TW", "17000", "TWD"),
     ("the agency took 2 months salary, S$1,200", None, "1200", "SGD"),
+    # A digit after the multiplier is its next place
+    ("gaji 1rb2 ringgit", None, "1200", "MYR"),
+    ("gaji 4rb5", "HK", "4500", "HKD"),
+    ("1jt2", "ID", "1200000", "IDR"),
+    ("biaya 2jt5", "ID", "2500000", "IDR"),
+    ("salary 4k5", "HK", "4500", "HKD"),
+    ("HK$4k8", None, "4800", "HKD"),
+    # More written currencies
+    ("salary SR1800", None, "1800", "SAR"),
+    ("SR 1,800", None, "1800", "SAR"),
+    ("1800 sr", None, "1800", "SAR"),
+    ("gaji 1700 ringit", None, "1700", "MYR"),
+    ("rm 1700", None, "1700", "MYR"),
+    ("1200 riyal qatar", None, "1200", "QAR"),
+    ("1200 qatar riyals", None, "1200", "QAR"),
+    ("120 kuwait dinar", None, "120", "KWD"),
+    ("1200 dhs", None, "1200", "AED"),
+    ("QR 1,500", None, "1500", "QAR"),
+    ("NTD 20,000", None, "20000", "TWD"),
+    ("5 hundred dollars", "HK", "500", "HKD"),
 ]
+
+# (text, country, value, currency): one amount written in words.
+WORD_AMOUNTS = [
+    ("gaji empat ribu delapan ratus tujuh puluh dolar", "HK", "4870", "HKD"),
+    ("gaji sy seribu lima ratus ringgit", None, "1500", "MYR"),
+    ("seribu lima ratus ringgit", None, "1500", "MYR"),
+    ("gaji dua juta", "ID", "2000000", "IDR"),
+    ("gaji empat setengah ribu", "HK", "4500", "HKD"),
+    ("agen minta lima belas juta", "ID", "15000000", "IDR"),
+    ("bayar sejuta", "ID", "1000000", "IDR"),
+    ("dipotong seratus", "HK", "100", "HKD"),
+    ("calo minta dua setengah juta", "ID", "2500000", "IDR"),
+    ("sy disuruh bayar satu juta lima ratus ribu", "ID", "1500000", "IDR"),
+    ("biaya sejuta setengah", "ID", "1500000", "IDR"),
+    ("hutang dua juta setengah", "ID", "2500000", "IDR"),
+    ("potong setengah juta", "ID", "500000", "IDR"),
+    ("gaji dua puluh ribu NT", None, "20000", "TWD"),
+    ("gaji tujuh belas ribu", "TW", "17000", "TWD"),
+    ("lima puluh ringgit", None, "50", "MYR"),
+    ("seratus dolar singapura", None, "100", "SGD"),
+    ("rp dua juta", None, "2000000", "IDR"),
+    ("RM seribu dua ratus", None, "1200", "MYR"),
+    ("gaji tiga ribu sebulan, udah dua bulan ga dibayar", "HK", "3000", "HKD"),
+    ("four thousand five hundred dollars", "HK", "4500", "HKD"),
+    ("four thousand eight hundred and seventy dollars a month", "HK", "4870", "HKD"),
+    ("one thousand two hundred ringgit", None, "1200", "MYR"),
+    ("my salary is five thousand one hundred", "HK", "5100", "HKD"),
+    ("I paid the agent ten thousand dollars", "HK", "10000", "HKD"),
+    ("salary two and a half thousand", "HK", "2500", "HKD"),
+    ("salary fifteen hundred", "SG", "1500", "SGD"),
+    ("they deduct a thousand every month", "HK", "1000", "HKD"),
+    ("salary twenty-five hundred", "SG", "2500", "SGD"),
+    ("fee of a hundred and fifty dollars", "SG", "150", "SGD"),
+    ("my pay is four hundred and fifty riyals", "SA", "450", "SAR"),
+    ("I owe twelve thousand dollars", "TW", "12000", "TWD"),
+]
+
+
+@pytest.mark.parametrize(("text", "country", "value", "currency"), WORD_AMOUNTS)
+def test_one_amount_in_words(text: str, country: str | None, value: str, currency: str) -> None:
+    found = extract(text, country)
+    assert [(a.value, a.currency) for a in found.amounts] == [(Decimal(value), currency)], found
+    assert not found.ambiguous and not found.amounts[0].bare
+
+
+def test_an_amount_in_words_keeps_its_month_and_its_role() -> None:
+    (amount,) = extract("four thousand eight hundred and seventy dollars a month", "HK").amounts
+    assert amount.per_month and amount.written
+    found = extract("four thousand eight hundred and seventy dollars a month", "HK")
+    assert found.months is None
+    (wage,) = extract("gaji sy seribu lima ratus ringgit", "MY").amounts
+    assert wage.role == "wage" and wage.text == "seribu lima ratus ringgit"
+    found = extract("gaji lima ribu, dua bulan blm dibayar", "HK")
+    assert [a.value for a in found.amounts] == [5000] and found.months == 2
+
+
+def test_rupiah_sized_words_beside_a_foreign_country_leave_the_currency_open() -> None:
+    (amount,) = extract("bayar dua juta", "HK").amounts
+    assert amount.currency is None and amount.candidates == ("IDR", "HKD")
+
+
+# Number words that are no amount: a count, a duration, a thanks, no money word in the clause.
+NOT_WORD_AMOUNTS = [
+    "dua bulan",
+    "tiga anak",
+    "satu kali",
+    "sy jaga tiga anak sama satu nenek",
+    "udah dua tahun kerja",
+    "a thousand thanks",
+    "one of my friends",
+    "I have two kids",
+    "dua ratus orang di asrama",
+    "three hundred workers in the factory",
+    "lima puluh",
+]
+
+
+@pytest.mark.parametrize("text", NOT_WORD_AMOUNTS)
+def test_number_words_without_money_are_no_amount(text: str) -> None:
+    found = extract(text, "HK")
+    assert found.amounts == () and found.ambiguous == (), found
+
+
+# Plain numbers that count something else, or are a time, a floor, a date or a code.
+NOT_MONEY_NUMBERS = [
+    "kerja 24 jam gk ada istirahat",
+    "I work 24 hours a day",
+    "sy jaga 3 anak",
+    "I take care of 3 kids",
+    "udh 3x lapor ke agen",
+    "I only sent money home 2 times this year",
+    "7 days a week",
+    "kerja dr jam 5 pagi",
+    "gajian tiap tgl 7",
+    "sy tinggal di lantai 23",
+    "room 1203",
+    "should I call 1955 for help",
+    "I take bus 68X",
+    "I work from 6am to 11pm",
+]
+
+
+@pytest.mark.parametrize("text", NOT_MONEY_NUMBERS)
+def test_a_plain_number_counting_something_else_is_no_amount(text: str) -> None:
+    assert extract(text, "HK").amounts == ()
+
+
+def test_a_count_word_does_not_hide_a_written_currency_or_multiplier() -> None:
+    assert [a.value for a in extract("gaji 4500 x 3 bln", "HK").amounts] == [4500]
+    assert [a.value for a in extract("HK$24 jam lembur", "HK").amounts] == [24]
+    assert [a.value for a in extract("bayar 3rb hari ini", "HK").amounts] == [3000]
 
 
 @pytest.mark.parametrize(("text", "country", "value", "currency"), AMOUNTS)
@@ -221,6 +352,11 @@ MONTHS = [
     ("gaji 1 tahun blm dibayar", 12, False),
     ("setahun ga digaji", 12, False),
     ("udah 2 thn gak dibayar", 24, False),
+    ("3 mounths", 3, False),
+    ("emplyer owe me 3 mounths salary 1700 ringit", 3, False),
+    ("not paid 2 monts", 2, False),
+    ("4 mnths unpaid", 4, False),
+    ("3 blan blm dibayar", 3, False),
 ]
 
 
@@ -350,6 +486,26 @@ AMBIGUOUS = [
     "1.500.5",
     "bulan ke-3",
     "HK$4500 RM",
+    # approximate: "-an", "ribuan", "something", "lebih", "sekitar"
+    "gaji sy 4 ribuan lah",
+    "gaji 4500-an",
+    "gaji 4rban",
+    "salary around 4k something",
+    "salary 4500 something",
+    "gaji 4rb lebih",
+    "sekitar 4500",
+    "around 4000",
+    "gaji sy empat ribuan",
+    "biaya sekitar dua juta",
+    # bounds
+    "gaji sy di bawah 5000",
+    "my salary is below 5000",
+    "hutang sy lebih dari 10jt",
+    "less than 3000 dollars",
+    # two readings of words or shorthand
+    "gaji dua tiga ribu",
+    "gaji 1jt250",
+    "ribuan dolar",
 ]
 
 
@@ -565,6 +721,11 @@ def test_every_country_currency_has_written_forms() -> None:
 def test_the_occupations_are_the_ten_of_the_facts() -> None:
     items = load_money_facts().get("ID-PERBAN9-OCCUPATIONS").items
     assert list(words()["occupations"]) == [i.key for i in items]
+
+
+def test_the_approximate_text_is_listed_whole() -> None:
+    assert extract("gaji sy 4 ribuan lah", "HK").ambiguous == ("4 ribuan",)
+    assert extract("salary 4k something", "HK").ambiguous == ("4k something",)
 
 
 def test_the_tables_hold_over_150_written_forms() -> None:
