@@ -77,6 +77,7 @@ REQUESTS = {
     "request_human",
     "delete_my_data",
     "choose_language",
+    "ask_send_money_home",
 }
 LONG_STORY_MIN_CONFIDENCE = 0.1
 HOME = "ID"
@@ -523,6 +524,10 @@ def handle(state: State, reply: Reply, message: Message, directory: Directory) -
             reply.add(body)
         resume(state, reply, directory, pending)
         return
+    if intent == "ask_send_money_home":
+        send_money_home(state, reply, directory, named[0])
+        resume(state, reply, directory, pending)
+        return
     if intent == "request_human":
         ask_consent(state, reply, directory)
         return
@@ -642,14 +647,35 @@ def money_help(
         and state.asks_left("safety")
         and (state.problem or "") not in NO_SAFETY_QUESTION
     )
-    for body in money_reply(result, reply.lang, directory)[: MAX_MESSAGES - int(asks_safety)]:
-        # One bubble per message: Rasa's REST channel sends each paragraph on its own, and
-        # the sums, the route and the sources would otherwise be a wall of a dozen.
-        reply.add(re.sub(r"\n{2,}", "\n", body))
+    add_money_reply(
+        reply, money_reply(result, reply.lang, directory), MAX_MESSAGES - int(asks_safety)
+    )
     if asks_safety:
         key = "ask_is_relative_safe" if state.writer == "relative" else "ask_is_safe_now"
         ask(state, reply, "safety", key)
     return True
+
+
+def add_money_reply(reply: Reply, bodies: list[str], room: int) -> None:
+    """The money help in at most ``room`` bubbles; the caseworker offer last, with its button.
+
+    One bubble per message: Rasa's REST channel sends each paragraph on its own, and the sums,
+    the route and the sources would otherwise be a wall of a dozen. With too little room the
+    last ones are joined, so the sources, the contacts and the offer are never dropped.
+    """
+    bodies = [re.sub(r"\n{2,}", "\n", body) for body in bodies]
+    while len(bodies) > max(room, 1):
+        bodies[-2:] = ["\n\n".join(bodies[-2:])]
+    *content, offer = bodies
+    for body in content:
+        reply.add(body)
+    reply.add(offer, buttons("caseworker_button", reply.lang))
+
+
+def send_money_home(state: State, reply: Reply, directory: Directory, country: str | None) -> None:
+    """How to send money home safely: licensed channels, JariPMI and the cost target, sourced."""
+    result = analyse(None, country=country or state.country, topic="remittance")
+    add_money_reply(reply, money_reply(result, reply.lang, directory), MAX_MESSAGES - 1)
 
 
 def delete_answer(state: State, reply: Reply, confirmed: bool) -> None:

@@ -703,8 +703,12 @@ def analyse(
 
 
 def contacts(result: Result, directory: Directory) -> list[Entry]:
-    """Who to contact, from the directory: the labour authority, the mission, then KP2MI."""
-    country = getattr(result, "country", None)
+    """Who to contact, from the directory: the labour authority, the mission, then KP2MI.
+
+    Sending money home needs no labour authority: KP2MI (which runs JariPMI with Bank
+    Indonesia) takes the complaint when money sent through someone never arrives.
+    """
+    country = None if isinstance(result, RemittanceAdvice) else getattr(result, "country", None)
     found: list[Entry] = []
     service = "complaints" if isinstance(result, FeeCheck) else "wage_claims"
     if country:

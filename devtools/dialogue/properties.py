@@ -229,6 +229,39 @@ def understood(turns: Sequence[Turn], index: int) -> list[str]:
     ]
 
 
+MONEY_KINDS = {"wages": "wages_title", "fee": "fee_title", "remittance": "remit_title"}
+
+
+@functools.lru_cache(maxsize=1)
+def _money_copy() -> dict[str, Any]:
+    from bot.texts import MESSAGES_PATH
+
+    with MESSAGES_PATH.with_name("money.yml").open(encoding="utf-8") as handle:
+        return dict(yaml.safe_load(handle))
+
+
+def money_help(turns: Sequence[Turn], index: int, kind: str) -> list[str]:
+    """Turn ``index`` (0-based) gets the money help of ``kind`` (wages, fee, remittance).
+
+    Told by its title opening a message, and it must name its sources and offer a
+    caseworker with a button (issue 12: always sourced, always the caseworker offer).
+    """
+    if index >= len(turns):
+        return []
+    copy, bot = _money_copy(), turns[index].bot
+    where = f"turn {index + 1} ({_short(turns[index].user)!r})"
+    titles = tuple(copy[MONEY_KINDS[kind]][lang] for lang in LANGUAGES)
+    sources = tuple(copy["sources_title"][lang] for lang in LANGUAGES)
+    problems = []
+    if not any(message_text(m).startswith(titles) for m in bot):
+        problems.append(f"{where}: no {kind} money help")
+    elif not any(message_text(m).startswith(sources) for m in bot):
+        problems.append(f"{where}: money help without its sources")
+    if not any("/request_human" in button_payloads(m) for m in bot):
+        problems.append(f"{where}: money help without the caseworker button")
+    return problems
+
+
 def turn_basics(turn: Turn, number: int) -> list[str]:
     """The per-turn checks of the fuzzer: not silent, not a wall, no duplicate."""
     found = []

@@ -28,6 +28,8 @@ meet. Format (one file holds a list under ``conversations``)::
             no_goodbye: true
           - text: I'm safe, staying with a friend
             understood: true             # not "sorry, I did not understand"
+          - text: gaji sy 4.500 HKD udh 3 bln blm dibayar
+            money: wages                 # wages | fee | remittance: sourced, with a caseworker
 
 ``contacts`` may also be a list of such mappings. ``within`` counts turns from this one
 (1 = this turn's reply). A text starting with ``/`` must be marked ``button: true``: buttons
@@ -63,6 +65,7 @@ TURN_KEYS = {
     "answered",
     "no_goodbye",
     "understood",
+    "money",
 }
 SCRIPT_KEYS = {"name", "language", "about", "turns"}
 CONTACT_KEYS = {"country", "city", "within", "only"}
@@ -100,6 +103,7 @@ class ScriptTurn:
     answered: bool = False
     no_goodbye: bool = False
     understood: bool = False
+    money: str | None = None
 
 
 @dataclass(frozen=True)
@@ -164,6 +168,9 @@ def _turn(raw: Any, where: str) -> ScriptTurn:
     if isinstance(contacts, dict):
         contacts = [contacts]
     whatsapp = raw.get("whatsapp")
+    money = raw.get("money")
+    if money is not None and money not in props.MONEY_KINDS:
+        raise ScriptError(f"{where}: money must be one of {sorted(props.MONEY_KINDS)}")
     return ScriptTurn(
         text=text,
         button=button,
@@ -176,6 +183,7 @@ def _turn(raw: Any, where: str) -> ScriptTurn:
         answered=bool(raw.get("answered", False)),
         no_goodbye=bool(raw.get("no_goodbye", False)),
         understood=bool(raw.get("understood", False)),
+        money=money,
     )
 
 
@@ -321,6 +329,8 @@ def judge(outcome: Outcome, facts: DirectoryFacts) -> list[str]:
             found.append(("no_goodbye", props.no_goodbye(turns, i)))
         if step.understood:
             found.append(("understood", props.understood(turns, i)))
+        if step.money:
+            found.append(("money_help", props.money_help(turns, i, step.money)))
     return [f"{name}: {v}" for name, violations in found for v in violations]
 
 

@@ -425,6 +425,49 @@ def test_a_fee_over_the_cap_is_said_plainly_in_english():
     assert "1,500" in joined and "1955" in numbers(turn)  # the third-year cap, the hotline
 
 
+def test_money_help_ends_with_the_caseworker_button_even_with_the_safety_question():
+    state = State(country="HK")  # safety not known yet: asked last, the offer kept
+    turn = respond(
+        state,
+        msg(
+            "gaji sy 4.500 HKD, udh 3 bulan blm dibayar, kontrak Oktober 2025",
+            "report_unpaid_wages",
+        ),
+        directory(),
+    )
+    offer = [m for m in turn if m["buttons"] and m["buttons"][0]["payload"] == "/request_human"]
+    assert len(offer) == 1 and turn.index(offer[0]) == len(turn) - 2
+    assert "aman sekarang" in turn[-1]["text"] and len(turn) <= MAX_MESSAGES
+    joined = "\n".join(m["text"] for m in turn)
+    assert "Sumber" in joined and "Departemen Tenaga Kerja" in joined  # nothing dropped
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("id", "kirim uang ke keluarga yg aman gmn kak"), ("en", "how do i send money home safely")],
+)
+def test_sending_money_home_gets_licensed_channels_sources_and_a_caseworker(lang, words):
+    state = State(language=lang, country="HK", is_safe_now=True, privacy_told=True)
+    turn = respond(state, msg(words, "ask_send_money_home"), directory())
+    joined = "\n".join(m["text"] for m in turn)
+    assert "JariPMI" in joined and "Bank Indonesia" in joined
+    assert ("Sumber" if lang == "id" else "Sources") in joined
+    assert turn[-1]["buttons"][0]["payload"] == "/request_human"
+    assert "Tenaga Kerja" not in joined and "Labour Department" not in joined  # no wage claim
+    assert "KP2MI" in joined  # where to complain when money sent never arrives
+
+
+def test_sending_money_home_inside_the_safety_question_comes_back_to_it():
+    state, replies = talk(
+        [
+            msg("gaji sy blm dibayar 3 bulan", "report_unpaid_wages", country="MY"),
+            msg("btw kirim uang ke rumah yg aman lwt apa", "ask_send_money_home"),
+        ]
+    )
+    assert "JariPMI" in "\n".join(replies[1])
+    assert "aman sekarang" in replies[1][-1] and state.pending == "safety"
+
+
 def test_a_report_without_figures_takes_the_usual_path():
     state, replies = talk([msg("gaji sy blm dibayar 3 bulan", "report_unpaid_wages")])
     assert state.money_summary is None and "Gaji adalah hak Anda" in replies[0][0]

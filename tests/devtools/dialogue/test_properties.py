@@ -94,6 +94,24 @@ def test_no_goodbye() -> None:
     assert p.no_goodbye(fine, 0) == []
 
 
+CASEWORKER = [{"title": "Talk to a caseworker", "payload": "/request_human"}]
+
+
+def test_money_help_needs_its_title_sources_and_the_caseworker_button() -> None:
+    advice = msg("Sending money home\n\nSend money through a bank ...")
+    sources = msg("Sources:\n• Sending money: bi.go.id (28 Aug 2025), official source")
+    offer = msg("Other questions about your money?", buttons=CASEWORKER)
+    good = [Turn("how do i send money home", [advice, sources, offer])]
+    assert p.money_help(good, 0, "remittance") == []
+    assert p.money_help(good, 0, "wages") == [
+        "turn 1 ('how do i send money home'): no wages money help"
+    ]
+    unsourced = [Turn("how do i send money home", [advice, offer])]
+    assert p.money_help(unsourced, 0, "remittance")[0].endswith("without its sources")
+    no_button = [Turn("how do i send money home", [advice, sources, msg("Ask a caseworker.")])]
+    assert p.money_help(no_button, 0, "remittance")[0].endswith("without the caseworker button")
+
+
 def test_turn_basics_numbers_the_turn() -> None:
     assert p.turn_basics(Turn("x", []), 7) == ["turn 7: no reply to 'x'"]
     assert p.turn_basics(Turn("x", [msg("ok")]), 7) == []
