@@ -97,6 +97,7 @@ MAX_MESSAGES = 5
 # Money help (actions/money.py): the problems it answers, with their topic, and the intents.
 MONEY_PROBLEMS = {"unpaid_wages": "wages", "recruitment_fraud": "fee"}
 MONEY_INTENTS = {"report_unpaid_wages", "report_recruitment_fraud", "ask_rights"}
+UNSURE_MONEY_CONFIDENCE = 0.3  # an unsure reading that is still a money report, with figures
 MIN_BARE_AMOUNT = 100  # below it, a number without a currency is hours, days or children
 # Intents that are never a question about the contacts just shown.
 NOT_FOLLOWUPS = {*PROBLEM_OF_INTENT, "choose_language", "request_human", "greet"}
@@ -621,6 +622,19 @@ def money_figures(text: str, country: str | None) -> list[Amount]:
     ]
 
 
+def unsure_money_report(message: Message) -> str | None:
+    """The money report among the NLU's top three when it was unsure between several.
+
+    "I'm in Hong Kong, my salary is HK$4,500 and they haven't paid me for 3 months" came
+    out as nlu_fallback (unpaid wages 0.49, recruitment fraud 0.46); with the figures
+    written it is a money report all the same.
+    """
+    for name, confidence in message.ranking[:3]:
+        if name in MONEY_INTENTS and confidence >= UNSURE_MONEY_CONFIDENCE:
+            return name
+    return None
+
+
 def money_help(
     state: State, reply: Reply, message: Message, intent: str, directory: Directory
 ) -> bool:
@@ -630,11 +644,15 @@ def money_help(
     question, or an answer while unpaid wages or a fee are the problem); the safety question
     still comes last when it is open. False when it does not apply (the usual turn follows).
     """
+    if intent in ANSWERS and not state.problem:
+        intent = unsure_money_report(message) or intent
     problem = problem_of(intent) or state.problem
     is_money = intent in MONEY_INTENTS or (problem in MONEY_PROBLEMS and intent in ANSWERS)
     if message.is_button or not is_money or not money_figures(message.text, state.country):
         return False
-    result = analyse(message.text, country=state.country, topic=MONEY_PROBLEMS.get(problem or ""))
+    result = analyse(
+        message.text, country=state.country, default_topic=MONEY_PROBLEMS.get(problem or "")
+    )
     if isinstance(result, Question):
         return False  # e.g. no country yet: the usual turn asks for it
     if intent in PROBLEM_OF_INTENT:

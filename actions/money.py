@@ -659,11 +659,24 @@ def remittance_advice(country: str | None, *, facts: MoneyFacts | None = None) -
     return RemittanceAdvice(country, remittance_facts(facts), tuple(local))
 
 
+def topic_of(text: str | None, found: Extraction) -> str | None:
+    """``remittance`` or ``fee`` when the message's own words say so, else None."""
+    roles = {a.role for a in found.amounts} | {c for a in found.amounts for c in a.cues}
+    if "remittance" in roles or _has_words((text or "").lower(), words()["roles"]["remittance"]):
+        return "remittance"
+    if {a.role for a in found.amounts} & {"fee", "debt"} or (
+        "fee" in roles and (found.year_of_stay or "wage" not in roles)
+    ):
+        return "fee"
+    return None
+
+
 def analyse(
     text: str | None,
     *,
     country: str | None,
     topic: str | None = None,
+    default_topic: str | None = None,
     today: dt.date | None = None,
     facts: MoneyFacts | None = None,
 ) -> Result:
@@ -674,22 +687,18 @@ def analyse(
         country: The ``country`` slot.
         topic: ``wages``, ``fee`` or ``remittance`` when the dialogue already knows it
             (e.g. from the intent); else it is read from the message.
+        default_topic: The topic when the message itself does not say (the problem the
+            dialogue has; "broker takes NT$1,800 a month" read as unpaid wages is a fee).
         today: The day floors are taken as in force.
         facts: The money facts.
     """
     facts = facts or load_money_facts()
     found = extract(text, country, facts=facts)
     if topic is None:
-        roles = {a.role for a in found.amounts} | {c for a in found.amounts for c in a.cues}
-        low = (text or "").lower()
-        if "remittance" in roles or _has_words(low, words()["roles"]["remittance"]):
-            topic = "remittance"
-        elif {a.role for a in found.amounts} & {"fee", "debt"} or (
-            "fee" in roles and (found.year_of_stay or "wage" not in roles)
-        ):
-            topic = "fee"
-        else:
-            topic = "wages"
+        said = topic_of(text, found)
+        # A report's problem holds unless the figure is a fee ("broker takes NT$1,800 a
+        # month"): "majikan blm transfer gaji" is wages not yet paid, not sending money home.
+        topic = default_topic if default_topic and said != "fee" else said or "wages"
     if topic == "remittance":
         return remittance_advice(country, facts=facts)
     if not country:

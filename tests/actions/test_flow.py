@@ -468,6 +468,31 @@ def test_sending_money_home_inside_the_safety_question_comes_back_to_it():
     assert "aman sekarang" in replies[1][-1] and state.pending == "safety"
 
 
+def test_an_unsure_reading_with_figures_is_still_the_money_report():
+    state = State(language="en")
+    unsure = Message(
+        "I'm in Hong Kong, my salary is HK$4,500 and they haven't paid me for 3 months, "
+        "contract signed October 2025",
+        "nlu_fallback",
+        0.45,
+        (("nlu_fallback", 0.45), ("report_unpaid_wages", 0.49), ("report_recruitment_fraud", 0.46)),
+        (("country", "HK"),),
+    )
+    joined = "\n".join(m["text"] for m in respond(state, unsure, directory()))
+    assert "13,500" in joined and state.problem == "unpaid_wages"
+
+
+def test_a_wage_report_that_names_a_broker_fee_gets_the_fee_check():
+    state = State(country="TW", is_safe_now=True)
+    turn = respond(
+        state,
+        msg("broker potong NT$1.800 tiap bulan, ini tahun ketiga sy", "report_unpaid_wages"),
+        directory(),
+    )
+    joined = "\n".join(m["text"] for m in turn)
+    assert "1.500" in joined and "1955" in numbers([joined])  # the third-year cap, the hotline
+
+
 def test_a_report_without_figures_takes_the_usual_path():
     state, replies = talk([msg("gaji sy blm dibayar 3 bulan", "report_unpaid_wages")])
     assert state.money_summary is None and "Gaji adalah hak Anda" in replies[0][0]
