@@ -51,6 +51,8 @@ from bot.nlu.danger import is_danger
         "my friend got badly burned in the kitchen",
         "i'm severely burned on my arm",
         "my arm is badly blistered from boiling oil",
+        "temen sy kesetrum mesin cuci, skrg ga sadar",
+        "she got electric shock from the iron and now not responding",
         # threats about to happen
         "sy mau dipukuli malam ini",
         "dia bilang aku bakal dihajar nanti malam",
@@ -98,6 +100,8 @@ def test_danger_phrases_are_found(text):
         "there are men working outside fixing the road",
         "my employer is not responding to my messages",
         "the kids will hit the ball in the garden later",
+        "tadi kesetrum dikit dari colokan, udah gpp",
+        "got a small electric shock from the plug, i'm fine now",
     ],
 )
 def test_reports_are_not_danger(text):
