@@ -262,6 +262,9 @@ class _Vocabulary:
     multiplier_of: dict[str, Decimal]
     multiplier_re: str
     per_month_re: re.Pattern[str]
+    per_month_words: str
+    frequency: str
+    alternatives: str
     role_res: tuple[tuple[str, re.Pattern[str]], ...]
     duration_role_res: tuple[tuple[str, re.Pattern[str]], ...]
     date_role_res: dict[str, re.Pattern[str]]
@@ -333,6 +336,9 @@ def _vocabulary() -> _Vocabulary:
         multiplier_of=multipliers,
         multiplier_re=_alternation(multipliers),
         per_month_re=re.compile(rf"^\s*(?:{_alternation(raw['per_month'])})(?![\w])"),
+        per_month_words=_alternation(raw["per_month"]),
+        frequency=_alternation(raw["frequency"]),
+        alternatives=_alternation(raw["alternatives"]),
         role_res=tuple((role, _words_re(f)) for role, f in raw["roles"].items()),
         duration_role_res=tuple((role, _words_re(f)) for role, f in raw["duration_roles"].items()),
         date_role_res={role: _words_re(f) for role, f in raw["date_roles"].items()},
@@ -799,9 +805,20 @@ def _digit_pattern() -> re.Pattern[str]:
     )
 
 
+def _alternatives(scan: _Scan) -> None:
+    """Refuse two guesses or a range: "4500 atau 4800", "4500 or 4700", "4-5rb"."""
+    vocab = _vocabulary()
+    cur, mult = vocab.currency_re, vocab.multiplier_re
+    one = rf"(?:(?:{cur})\s?)?(?:\d[\d.,]*\d|\d)(?![\d])(?:\s?(?:{mult}))?(?:\s?(?:{cur}))?"
+    pattern = rf"(?<![\w$.,/:-]){one}\s*(?:{vocab.alternatives})\s*{one}(?![\w$]|[-:/.,]\d)"
+    for m in re.finditer(pattern, scan.masked()):
+        _refuse(scan, *m.span())
+
+
 def _digit_amounts(scan: _Scan, country_currency: str | None) -> list[tuple[int, Amount]]:
     vocab = _vocabulary()
     found: list[tuple[int, Amount]] = []
+    _alternatives(scan)
     for m in _digit_pattern().finditer(scan.masked()):
         start, end = m.span()
         if not scan.free(start, end):
@@ -822,7 +839,7 @@ def _digit_amounts(scan: _Scan, country_currency: str | None) -> list[tuple[int,
         for key in ("mult", "mult2"):
             if m.group(key):
                 factor *= vocab.multiplier_of[m.group(key)]
-        if _glued_to_a_word(scan, end) or (
+        if _glued_to_a_word(scan, start, end) or (
             not options and factor == 1 and _counts_something_else(scan, start, end)
         ):
             continue  # "68x", "6am", "2nd", "24 jam", "3 anak": a count or a time, not money
@@ -845,8 +862,11 @@ def _next_place(m: re.Match[str], value: Decimal | None) -> Decimal | None:
     return Decimal(m.group("num")) + Decimal(m.group("next")) / 10
 
 
-def _glued_to_a_word(scan: _Scan, end: int) -> bool:
-    rest = scan.text[end:]
+def _glued_to_a_word(scan: _Scan, start: int, end: int) -> bool:
+    """A number glued to a word, or to another number by ":", "/", "-" (a time, a code)."""
+    rest, before = scan.text[end:], scan.text[max(0, start - 2) : start]
+    if re.match(r"[-:/]\d", rest) or re.fullmatch(r"\d[-:/]", before):
+        return True
     return bool(rest[:1].isalpha()) and not _vocabulary().per_month_re.match(rest)
 
 
@@ -881,6 +901,14 @@ def _per_month_markers(scan: _Scan) -> None:
         marker = vocab.per_month_re.match(scan.text[m.end() :])
         if marker:
             scan.take(m.end(), m.end() + marker.end())
+    # "libur 1x sebulan", "once a month": how often; "gaji sebulan 800": per month.
+    markers = rf"(?<![\w])(?:{vocab.per_month_words})(?![\w])"
+    for pattern in (
+        rf"(?<![\w])(?:\d+\s?)?(?:{vocab.frequency})\s*({markers})",
+        rf"({markers})\s+(?=(?:{vocab.currency_re})?\s?\d)",
+    ):
+        for m in re.finditer(pattern, scan.masked()):
+            scan.take(*m.span(1))
 
 
 # --- Numbers in words ----------------------------------------------------------------------
