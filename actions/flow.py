@@ -39,12 +39,14 @@ from actions.referral import TOPIC_OF_INTENT, referral_entries, topic_of_problem
 from actions.state import State
 from actions.understanding import (
     Message,
+    asks_something,
     followup_kind,
     is_hedged,
     is_long,
     names_home_place_of_others,
     safety_answer,
     says_thanks,
+    speaks_of_sending_money,
     storage_answer,
     writes_for_relative,
 )
@@ -367,6 +369,17 @@ def continue_problem(state: State, reply: Reply, directory: Directory) -> None:
         offer_handoff(state, reply)
 
 
+def what_now(state: State, reply: Reply, message: Message, directory: Directory) -> None:
+    """ "What should I do now?": the first step and a caseworker once the contacts are out."""
+    if not state.problem:
+        fallback(state, reply, message, directory)
+    elif not state.done:
+        continue_problem(state, reply, directory)
+    else:
+        reply.say("next_step")
+        offer_handoff(state, reply)
+
+
 def resume(state: State, reply: Reply, directory: Directory, pending: str | None) -> None:
     """After a side request, go back to an unfinished question if it still makes sense."""
     if pending in ASKED and state.problem and not state.done:
@@ -521,9 +534,18 @@ def handle(state: State, reply: Reply, message: Message, directory: Directory) -
         return
     if intent in ("ask_rights", "ask_safe_migration"):
         country = named[0] or state.country
-        for body in answer(intent.removeprefix("ask_"), country, reply.lang, directory):
+        city = named[1] if named[0] else state.city
+        for body in answer(intent.removeprefix("ask_"), country, reply.lang, directory, city):
             reply.add(body)
         resume(state, reply, directory, pending)
+        return
+    if (
+        intent == "ask_send_money_home"
+        and state.problem
+        and not message.is_button
+        and not speaks_of_sending_money(words)
+    ):
+        continue_problem(state, reply, directory)  # "who can help me get the money?": the case
         return
     if intent == "ask_send_money_home":
         send_money_home(state, reply, directory, named[0])
@@ -543,6 +565,9 @@ def handle(state: State, reply: Reply, message: Message, directory: Directory) -
         return
     if intent == "greet" and not is_long(words):
         greet(state, reply, directory, pending)
+        return
+    if intent in ("thank", "goodbye") and asks_something(words):
+        what_now(state, reply, message, directory)  # "jd sy hrs gmn dulu kak?" is no goodbye
         return
     short = len(words) <= SHORT_CLOSING
     # "iya makasih" with no question pending: thanks, whatever the NLU made of the "iya".
@@ -666,7 +691,9 @@ def money_help(
         and (state.problem or "") not in NO_SAFETY_QUESTION
     )
     add_money_reply(
-        reply, money_reply(result, reply.lang, directory), MAX_MESSAGES - int(asks_safety)
+        reply,
+        money_reply(result, reply.lang, directory, state.city),
+        MAX_MESSAGES - int(asks_safety),
     )
     if asks_safety:
         key = "ask_is_relative_safe" if state.writer == "relative" else "ask_is_safe_now"
@@ -693,7 +720,7 @@ def add_money_reply(reply: Reply, bodies: list[str], room: int) -> None:
 def send_money_home(state: State, reply: Reply, directory: Directory, country: str | None) -> None:
     """How to send money home safely: licensed channels, JariPMI and the cost target, sourced."""
     result = analyse(None, country=country or state.country, topic="remittance")
-    add_money_reply(reply, money_reply(result, reply.lang, directory), MAX_MESSAGES - 1)
+    add_money_reply(reply, money_reply(result, reply.lang, directory, state.city), MAX_MESSAGES - 1)
 
 
 def delete_answer(state: State, reply: Reply, confirmed: bool) -> None:

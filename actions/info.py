@@ -7,9 +7,9 @@ from typing import Any
 
 import yaml
 
-from actions.contacts import entries_reply
+from actions.contacts import entries_reply, missions_near
 from bot.texts import ANSWERS_PATH
-from knowledge_base.directory import Directory, mission_contacts
+from knowledge_base.directory import Directory
 
 
 @lru_cache(maxsize=1)
@@ -18,14 +18,18 @@ def _answers() -> dict[str, Any]:
         return dict(yaml.safe_load(handle))
 
 
-def answer(topic: str, country: str | None, lang: str, directory: Directory) -> list[str]:
-    """The answer text for a topic and country, then the contacts to ask, as messages."""
+def answer(
+    topic: str, country: str | None, lang: str, directory: Directory, city: str | None = None
+) -> list[str]:
+    """The answer text for a topic and country, then the contacts to ask (the mission serving
+    the person's city first), as messages.
+    """
     by_country = _answers()[topic]
     item = by_country.get(country or "", by_country["default"])
     entries = [directory.get(entry_id) for entry_id in item.get("contacts", [])]
     contacts = [entry for entry in entries if entry is not None]
     if item.get("mission") and country:
-        contacts += mission_contacts(directory, country)[:1]
+        contacts += missions_near(directory, country, city)[:1]
     messages = [item[lang]]
     if contacts:
         messages.append(entries_reply(contacts, lang))

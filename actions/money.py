@@ -23,10 +23,11 @@ from typing import Any
 import yaml
 
 from actions.amounts import Amount, Extraction, MonthDate, extract, words
+from actions.contacts import entries_reply, missions_near
 from bot.languages import known_or_default
 from bot.places import places
 from bot.texts import MESSAGES_PATH
-from knowledge_base.directory import Directory, Entry, mission_contacts
+from knowledge_base.directory import Directory, Entry
 from knowledge_base.money.facts import DateSpan, Fact, MoneyFacts, load_money_facts
 from knowledge_base.money.lookups import (
     HK_MONEYLENDER,
@@ -711,7 +712,7 @@ def analyse(
 # --- Contacts ------------------------------------------------------------------------------
 
 
-def contacts(result: Result, directory: Directory) -> list[Entry]:
+def contacts(result: Result, directory: Directory, city: str | None = None) -> list[Entry]:
     """Who to contact, from the directory: the labour authority, the mission, then KP2MI.
 
     Sending money home needs no labour authority: KP2MI (which runs JariPMI with Bank
@@ -726,7 +727,7 @@ def contacts(result: Result, directory: Directory) -> list[Entry]:
             for e in directory.by_country(country)
             if e.kind == "labour_authority" and service in e.services
         ][:1]
-        found += mission_contacts(directory, country)[:1]
+        found += missions_near(directory, country, city)[:1]  # Penang's consulate, not KL's
     found += [
         e
         for e in directory
@@ -1161,12 +1162,10 @@ def _render_remittance(w: _Writer, advice: RemittanceAdvice) -> None:
     w.begin("offer_remittance")
 
 
-def reply(result: Result, lang: str, directory: Directory) -> list[str]:
+def reply(result: Result, lang: str, directory: Directory, city: str | None = None) -> list[str]:
     """:func:`render`, then the contacts to ask (from the directory) as one more message."""
-    from actions.contacts import entries_reply
-
     messages = render(result, lang)
-    found = contacts(result, directory)
+    found = contacts(result, directory, city)
     if found:
         messages.insert(len(messages) - 1, entries_reply(found, known_or_default(lang)))
     return messages

@@ -74,6 +74,16 @@ def says_thanks(text: str) -> bool:
     return len(cleaned.split()) <= THANKS_WORDS and _any(_cues()["thanks"], cleaned)
 
 
+def asks_something(text: str) -> bool:
+    """True for a question ("jd sy hrs gmn dulu kak?"): a closing word in it is not a goodbye."""
+    return _any(_cues()["question"], _clean(text))
+
+
+def speaks_of_sending_money(text: str) -> bool:
+    """True when the words are about sending money ("kirim uang ke kampung", "remit")."""
+    return _any(_cues()["sending_money"], _clean(text))
+
+
 def writes_for_relative(text: str) -> bool:
     """True when the person writes about a relative or friend ("adik sy", "my sister")."""
     return _any(_cues()["relative"], _clean(text))

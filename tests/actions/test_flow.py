@@ -136,6 +136,38 @@ def test_long_story_is_never_goodbye():
     assert not any("Sampai jumpa" in t for turn in replies for t in turn)
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["jd sy hrs gmn dulu kak?", "trs sy hrs apa dulu kak", "ok thanks, what should i do now"],
+)
+def test_a_question_read_as_goodbye_gets_the_first_step_and_a_caseworker(question):
+    state, replies = talk(
+        [
+            msg("gaji sy ga dibayar 3 bulan", "report_unpaid_wages", country="HK"),
+            msg("aman", "affirm"),
+            msg(question, "goodbye", 0.97),
+        ]
+    )
+    assert state.done
+    last = " ".join(replies[-1])
+    assert not any(w in last for w in ("Sampai jumpa", "Goodbye", "Sama-sama"))
+    assert "Langkah pertama" in last or "First step" in last
+
+
+def test_a_question_as_the_first_message_is_no_goodbye():
+    _, replies = talk([msg("sy hrs gmn kak?", "goodbye", 0.9)])
+    assert replies[0] and not any("Sampai jumpa" in t for t in replies[0])
+
+
+def test_a_money_question_inside_a_wage_case_is_about_the_case_unless_it_says_send():
+    wage = msg("I have not received my salary for 4 months", "report_unpaid_wages", country="TW")
+    safe = msg("I'm ok for now", "affirm")
+    _, replies = talk([wage, safe, msg("who can help me get the money?", "ask_send_money_home")])
+    assert "Taiwan" in " ".join(replies[-1]) or "1955" in numbers(replies[-1])
+    _, replies = talk([wage, safe, msg("how do i send money home?", "ask_send_money_home")])
+    assert "Bank Indonesia" in " ".join(replies[-1])
+
+
 def test_language_switch_inside_a_flow_resumes_the_question():
     state, replies = talk(
         [

@@ -2,6 +2,7 @@ import pytest
 
 from actions.understanding import (
     Message,
+    asks_something,
     followup_kind,
     is_long,
     safety_answer,
@@ -97,3 +98,18 @@ def test_guesses_and_bounds_are_hedged_plain_figures_are_not():
         assert is_hedged(clause), clause
     for clause in ("gaji sy 4500", "salary HK$4,990", "gaji NTD 20,000 blm dibayar sejak bln 9"):
         assert not is_hedged(clause), clause
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("jd sy hrs gmn dulu kak?", True),
+        ("trs sy hrs apa", True),
+        ("what should i do now", True),
+        ("makasih kak", False),
+        ("udah dulu ya kak", False),
+        ("ok bye, thanks a lot", False),
+    ],
+)
+def test_a_question_is_told_from_a_closing(text, expected):
+    assert asks_something(text) is expected
