@@ -40,6 +40,7 @@ from actions.state import State
 from actions.understanding import (
     Message,
     asks_something,
+    asks_what_now,
     followup_kind,
     is_hedged,
     is_long,
@@ -377,7 +378,9 @@ def what_now(state: State, reply: Reply, message: Message, directory: Directory)
         continue_problem(state, reply, directory)
     else:
         reply.say("next_step")
-        offer_handoff(state, reply)
+        continue_problem(state, reply, directory)  # the contacts again, nearest first
+        if (state.problem or "") not in ESCALATED:
+            offer_handoff(state, reply)
 
 
 def resume(state: State, reply: Reply, directory: Directory, pending: str | None) -> None:
@@ -566,7 +569,8 @@ def handle(state: State, reply: Reply, message: Message, directory: Directory) -
     if intent == "greet" and not is_long(words):
         greet(state, reply, directory, pending)
         return
-    if intent in ("thank", "goodbye") and asks_something(words):
+    what_now_asked = state.problem and not is_long(words) and asks_what_now(words)
+    if what_now_asked or (intent in ("thank", "goodbye") and asks_something(words)):
         what_now(state, reply, message, directory)  # "jd sy hrs gmn dulu kak?" is no goodbye
         return
     short = len(words) <= SHORT_CLOSING

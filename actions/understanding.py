@@ -79,6 +79,11 @@ def asks_something(text: str) -> bool:
     return _any(_cues()["question"], _clean(text))
 
 
+def asks_what_now(text: str) -> bool:
+    """True for "what should I do now?" ("jd sy hrs gmn dulu kak?", "what next")."""
+    return _any(_cues()["what_now"], _clean(text))
+
+
 def speaks_of_sending_money(text: str) -> bool:
     """True when the words are about sending money ("kirim uang ke kampung", "remit")."""
     return _any(_cues()["sending_money"], _clean(text))

@@ -137,15 +137,22 @@ def test_long_story_is_never_goodbye():
 
 
 @pytest.mark.parametrize(
-    "question",
-    ["jd sy hrs gmn dulu kak?", "trs sy hrs apa dulu kak", "ok thanks, what should i do now"],
+    "question, intent",
+    [
+        ("jd sy hrs gmn dulu kak?", "goodbye"),
+        ("trs sy hrs apa dulu kak", "goodbye"),
+        ("ok thanks, what should i do now", "thank"),
+        ("jd sy hrs gmn dulu kak?", "nlu_fallback"),
+        ("what next?", "out_of_scope"),
+        ("who can help me get the money?", "nlu_fallback"),
+    ],
 )
-def test_a_question_read_as_goodbye_gets_the_first_step_and_a_caseworker(question):
+def test_what_now_after_the_contacts_gets_the_first_step_and_a_caseworker(question, intent):
     state, replies = talk(
         [
             msg("gaji sy ga dibayar 3 bulan", "report_unpaid_wages", country="HK"),
             msg("aman", "affirm"),
-            msg(question, "goodbye", 0.97),
+            msg(question, intent, 0.97),
         ]
     )
     assert state.done
