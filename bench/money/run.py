@@ -43,8 +43,8 @@ import yaml  # noqa: E402
 
 HELDOUT_FILE = Path(__file__).resolve().parent / "heldout.yml"
 DOC_FILE = REPO_ROOT / "docs" / "benchmarks.md"
-JSON_FILE = REPO_ROOT / "var" / "bench" / "money.json"
-SECTION_TITLE = "money amounts on a held-out set (`python -m bench.money.run`)"
+JSON_DIR = REPO_ROOT / "var" / "bench"  # money-<set>.json: every message scored
+SECTION_TITLE = "money amounts (`python -m bench.money.run`) on"
 # How bad a miss is, for choosing the instructive ones: a figure where there is none is the
 # worst (a worker may be told a sum that is not theirs), then a misread number, and so on.
 SEVERITY = {
@@ -452,11 +452,23 @@ def rupiah_left_open(result: dict[str, Any]) -> int:
     )
 
 
-def section(result: dict[str, Any], date: str) -> str:
-    """The dated section of docs/benchmarks.md."""
+def tuning_note(path: Path) -> str | None:
+    """The set's own ``tuned_on`` remark: said when the extractor was since tuned on it."""
+    note = yaml.safe_load(path.read_text(encoding="utf-8")).get("tuned_on")
+    return str(note).strip() if note else None
+
+
+def heading(date: str, path: Path) -> str:
+    """The section heading for one set: one section per set and date."""
+    return f"## {date} — {SECTION_TITLE} `{path.name}`"
+
+
+def section(result: dict[str, Any], date: str, path: Path = HELDOUT_FILE) -> str:
+    """The dated section of docs/benchmarks.md for the set at ``path``."""
     a = result["groups"]["all"]
+    tuned = tuning_note(path)
     intro = (
-        f"{a['messages']} messages in `bench/money/heldout.yml` "
+        f"{a['messages']} messages in `bench/money/{path.name}` "
         f"({result['groups']['id']['messages']} Indonesian, formal and informal; "
         f"{result['groups']['en']['messages']} English, some code-mixed), written without "
         "reading the extractor, its word lists or its tests. "
@@ -473,12 +485,14 @@ def section(result: dict[str, Any], date: str) -> str:
         f"the value right and the currency wrong, {rupiah_left_open(result)} are such amounts "
         "left without a currency: the cautious side of the error."
     )
+    caveat = f"**Tuned on this set since it was written**: {tuned}" if tuned else ""
     return "\n".join(
         [
-            f"## {date} — {SECTION_TITLE}",
+            heading(date, path),
             "",
             textwrap.fill(intro, width=95),
             "",
+            *([textwrap.fill(caveat, width=95), ""] if caveat else []),
             table(result),
             "",
             textwrap.fill(judgement, width=95),
@@ -489,7 +503,7 @@ def section(result: dict[str, Any], date: str) -> str:
             "",
             textwrap.fill(
                 "The most instructive misses (worst kind first; false figures the extractor "
-                "gave a role first; all misses are in `var/bench/money.json`):",
+                f"gave a role first; all misses are in `var/bench/money-{path.stem}.json`):",
                 width=95,
             ),
             "",
@@ -542,20 +556,28 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.money.run", description=__doc__.splitlines()[0]
     )
-    parser.add_argument("--set", type=Path, default=HELDOUT_FILE, help="the labelled messages")
+    parser.add_argument(
+        "--set",
+        type=Path,
+        action="append",
+        help="a labelled set (repeatable; default: every bench/money/heldout*.yml)",
+    )
     parser.add_argument("--doc", type=Path, default=DOC_FILE, help="where the dated section goes")
     parser.add_argument("--no-doc", action="store_true", help="do not write the Markdown section")
-    parser.add_argument("--json", type=Path, default=JSON_FILE)
+    parser.add_argument("--json-dir", type=Path, default=JSON_DIR)
     parser.add_argument("--date", default=dt.date.today().isoformat(), help="the section's date")
     args = parser.parse_args(argv)
-    result = evaluate(load_items(args.set))
-    text = section(result, args.date)
-    print(text)
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(jsonable(result), indent=1, default=str), encoding="utf-8")
-    if not args.no_doc:
-        write_section(args.doc, text, f"## {args.date} — {SECTION_TITLE}")
-        print(f"(section written to {args.doc}; JSON: {args.json})")
+    sets = args.set or sorted(HELDOUT_FILE.parent.glob("heldout*.yml"), reverse=True)
+    for path in sets:
+        result = evaluate(load_items(path))
+        text = section(result, args.date, path)
+        print(text)
+        out = args.json_dir / f"money-{path.stem}.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(jsonable(result), indent=1, default=str), encoding="utf-8")
+        if not args.no_doc:
+            write_section(args.doc, text, heading(args.date, path))
+            print(f"(section written to {args.doc}; JSON: {out})")
     return 0
 
 

@@ -108,3 +108,16 @@ def test_the_section_goes_first_and_replaces_that_dates_own(tmp_path):
     text = doc.read_text(encoding="utf-8")
     assert text.count(heading) == 1 and "first run" not in text
     assert text.index("second run") < text.index("## 2026-11-01") and "intro" in text
+
+
+def test_a_set_tuned_on_says_so_and_each_set_has_its_own_section(tmp_path, result):
+    tuned = tmp_path / "heldout.yml"
+    tuned.write_text("tuned_on: fixed the misses of its first run\n" + SET, encoding="utf-8")
+    fresh = tmp_path / "heldout_b.yml"
+    fresh.write_text(SET, encoding="utf-8")
+    text = run.section(result, "2026-12-03", tuned)
+    assert "Tuned on this set" in text and "fixed the misses" in text
+    assert "`heldout.yml`" in text.splitlines()[0]
+    other = run.section(result, "2026-12-03", fresh)
+    assert "Tuned on" not in other and other.splitlines()[0] != text.splitlines()[0]
+    assert "money-heldout_b.json" in other
