@@ -33,18 +33,21 @@ from actions.contacts import (
 from actions.followup import followup_text
 from actions.handoff import Desk, HandoffUnavailable, describe, open_at
 from actions.info import answer
-from actions.money import Question, WageClaim, analyse, caseworker_summary
+from actions.money import Question, WageClaim, analyse, caseworker_summary, topic_of
 from actions.money import reply as money_reply
 from actions.referral import TOPIC_OF_INTENT, referral_entries, topic_of_problem
 from actions.state import State
 from actions.understanding import (
     Message,
+    asks_rescue,
     asks_something,
     asks_what_now,
     followup_kind,
     is_hedged,
     is_long,
     names_home_place_of_others,
+    names_language,
+    problem_in_words,
     safety_answer,
     says_thanks,
     speaks_of_sending_money,
@@ -100,6 +103,21 @@ MAX_MESSAGES = 5
 # Money help (actions/money.py): the problems it answers, with their topic, and the intents.
 MONEY_PROBLEMS = {"unpaid_wages": "wages", "recruitment_fraud": "fee"}
 MONEY_INTENTS = {"report_unpaid_wages", "report_recruitment_fraud", "ask_rights"}
+# What the classifier says when it read no problem: plain words may still name one.
+UNSURE_OF_PROBLEM = {*ANSWERS, "out_of_scope", "greet", "goodbye", "thank", "bot_challenge"}
+DANGER_PROBLEMS = {*VIOLENT, *ESCALATED, "emergency"}
+# Never read as a money report from its figures: danger first, and requests the person made.
+NO_MONEY_OVERRIDE = {
+    "emergency",
+    "report_abuse",
+    "report_trafficking",
+    "report_detention",
+    "report_health_problem",
+    "request_human",
+    "delete_my_data",
+    "choose_language",
+    "ask_send_money_home",
+}
 UNSURE_MONEY_CONFIDENCE = 0.3  # an unsure reading that is still a money report, with figures
 MIN_BARE_AMOUNT = 100  # below it, a number without a currency is hours, days or children
 # Intents that are never a question about the contacts just shown.
@@ -477,6 +495,9 @@ def tell_storage(state: State, reply: Reply) -> None:
 def handle(state: State, reply: Reply, message: Message, directory: Directory) -> None:
     """Route one message; see the module docstring for the order of precedence."""
     intent = main_request(message)
+    unsure = intent in UNSURE_OF_PROBLEM and not is_long(message.text)
+    if unsure and not state.problem and not message.is_button:
+        intent = problem_in_words(message.text) or intent  # "majikan ga bayar dr bulan puasa"
     pending, state.pending = state.pending, None
     # The channel lets a message through to the assistant when no case is open, or, during
     # a case, "delete my data" and its confirmation: only those keep the handoff state.
@@ -496,6 +517,10 @@ def handle(state: State, reply: Reply, message: Message, directory: Directory) -
         new = problem_of(message.ranking[1][0]) if len(message.ranking) > 1 else None
         state.problem = state.problem or new
         emergency(state, reply, directory)
+        return
+    in_danger = state.is_safe_now is False or (state.problem or "") in DANGER_PROBLEMS
+    if in_danger and asks_rescue(words):
+        emergency(state, reply, directory)  # "ada yg bs jemput kami gk?": who can come, now
         return
     said = None if message.is_button else storage_answer(message.text)
     bare = message.is_button or (
@@ -557,7 +582,7 @@ def handle(state: State, reply: Reply, message: Message, directory: Directory) -
     if intent == "request_human":
         ask_consent(state, reply, directory)
         return
-    if intent == "choose_language":
+    if intent == "choose_language" and (message.is_button or names_language(words)):
         if not message.entity("language"):  # "ganti bahasa": the other one
             state.language = reply.lang = "en" if reply.lang == "id" else "id"
         reply.say("language_set")
@@ -664,6 +689,16 @@ def unsure_money_report(message: Message) -> str | None:
     return None
 
 
+def money_report_in_words(text: str, country: str | None) -> str | None:
+    """The money report a message's own words make, whatever the NLU read.
+
+    "my broker takes NT$1,800 every month, this is my third year" once came out as a missing
+    person: a fee or a wage with months unpaid, written with its figure, is a money report.
+    """
+    topic = topic_of(text, extract(text, country))
+    return {"fee": "report_recruitment_fraud", "wages": "report_unpaid_wages"}.get(topic or "")
+
+
 def money_help(
     state: State, reply: Reply, message: Message, intent: str, directory: Directory
 ) -> bool:
@@ -675,6 +710,8 @@ def money_help(
     """
     if intent in ANSWERS and not state.problem:
         intent = unsure_money_report(message) or intent
+    if intent not in MONEY_INTENTS and intent not in NO_MONEY_OVERRIDE and not message.is_button:
+        intent = money_report_in_words(message.text, state.country) or intent
     problem = problem_of(intent) or state.problem
     is_money = intent in MONEY_INTENTS or (problem in MONEY_PROBLEMS and intent in ANSWERS)
     if message.is_button or not is_money or not money_figures(message.text, state.country):

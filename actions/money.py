@@ -661,7 +661,7 @@ def remittance_advice(country: str | None, *, facts: MoneyFacts | None = None) -
 
 
 def topic_of(text: str | None, found: Extraction) -> str | None:
-    """``remittance`` or ``fee`` when the message's own words say so, else None."""
+    """``remittance``, ``fee`` or ``wages`` when the message's own words say so, else None."""
     roles = {a.role for a in found.amounts} | {c for a in found.amounts for c in a.cues}
     if "remittance" in roles or _has_words((text or "").lower(), words()["roles"]["remittance"]):
         return "remittance"
@@ -669,6 +669,8 @@ def topic_of(text: str | None, found: Extraction) -> str | None:
         "fee" in roles and (found.year_of_stay or "wage" not in roles)
     ):
         return "fee"
+    if "wage" in roles and any(d.role == "unpaid" for d in found.durations):
+        return "wages"  # "my salary is HK$4,500 and they haven't paid me for 3 months"
     return None
 
 
@@ -699,7 +701,9 @@ def analyse(
         said = topic_of(text, found)
         # A report's problem holds unless the figure is a fee ("broker takes NT$1,800 a
         # month"): "majikan blm transfer gaji" is wages not yet paid, not sending money home.
-        topic = default_topic if default_topic and said != "fee" else said or "wages"
+        # A wage with months unpaid is wages whatever the problem was read as.
+        topic = default_topic if default_topic and said not in ("fee", "wages") else said
+        topic = topic or "wages"
     if topic == "remittance":
         return remittance_advice(country, facts=facts)
     if not country:

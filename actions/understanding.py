@@ -29,8 +29,10 @@ def _cues() -> dict[str, Any]:
     def compiled(patterns: list[str]) -> list[re.Pattern[str]]:
         return [re.compile(pattern) for pattern in patterns]
 
-    cues: dict[str, Any] = {name: compiled(p) for name, p in raw.items() if name != "followup"}
-    cues["followup"] = {kind: compiled(p) for kind, p in raw["followup"].items()}
+    nested = ("followup", "problem_words")
+    cues: dict[str, Any] = {name: compiled(p) for name, p in raw.items() if name not in nested}
+    for name in nested:
+        cues[name] = {kind: compiled(p) for kind, p in raw[name].items()}
     return cues
 
 
@@ -82,6 +84,25 @@ def asks_something(text: str) -> bool:
 def asks_what_now(text: str) -> bool:
     """True for "what should I do now?" ("jd sy hrs gmn dulu kak?", "what next")."""
     return _any(_cues()["what_now"], _clean(text))
+
+
+def asks_rescue(text: str) -> bool:
+    """True when the person asks to be fetched or rescued ("ada yg bs jemput kami gk?")."""
+    return _any(_cues()["rescue"], _clean(text))
+
+
+def names_language(text: str) -> bool:
+    """True when a language is named ("pakai bahasa indonesia aja", "in English please")."""
+    return _any(_cues()["language_named"], _clean(text))
+
+
+def problem_in_words(text: str) -> str | None:
+    """The report intent plain words make (abuse first), else None: the classifier's backstop."""
+    cleaned = _clean(text)
+    for intent, patterns in _cues()["problem_words"].items():
+        if _any(patterns, cleaned):
+            return str(intent)
+    return None
 
 
 def speaks_of_sending_money(text: str) -> bool:

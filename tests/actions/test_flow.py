@@ -175,6 +175,46 @@ def test_a_money_question_inside_a_wage_case_is_about_the_case_unless_it_says_se
     assert "Bank Indonesia" in " ".join(replies[-1])
 
 
+def test_a_problem_in_plain_words_is_heard_when_the_classifier_read_a_place():
+    _, replies = talk(
+        [msg("kerja di ladang sawit di tawau, majikan ga bayar", "inform", city="Tawau")]
+    )
+    assert "gaji" in replies[0][0].lower()  # the wages acknowledgement, not "place noted"
+
+
+def test_asking_to_be_fetched_in_danger_gets_the_emergency_numbers():
+    _, replies = talk(
+        [
+            msg(
+                "kami dijual agen ke tempat karaoke, ga boleh keluar",
+                "report_trafficking",
+                country="MY",
+            ),
+            msg("ada yg bs jemput kami gk?", "nlu_fallback", 0.4),
+        ]
+    )
+    assert "999" in numbers(replies[1]) and not any("belum paham" in t for t in replies[1])
+
+
+def test_a_question_read_as_a_language_switch_keeps_the_language():
+    state, replies = talk([msg("Can I change employer?", "choose_language")], lang="en")
+    assert state.language == "en" and not any("Bahasa Indonesia" in t for t in replies[0])
+
+
+def test_a_broker_fee_read_as_another_report_still_gets_the_fee_check():
+    _, replies = talk(
+        [
+            msg(
+                "my broker takes NT$1,800 every month, this is my third year",
+                "report_missing_person",
+                country="TW",
+            )
+        ],
+        lang="en",
+    )
+    assert "1,800" in " ".join(replies[0]) and "broker" in " ".join(replies[0]).lower()
+
+
 def test_language_switch_inside_a_flow_resumes_the_question():
     state, replies = talk(
         [

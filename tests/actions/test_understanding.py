@@ -2,9 +2,12 @@ import pytest
 
 from actions.understanding import (
     Message,
+    asks_rescue,
     asks_something,
     followup_kind,
     is_long,
+    names_language,
+    problem_in_words,
     safety_answer,
     writes_for_relative,
 )
@@ -113,3 +116,28 @@ def test_guesses_and_bounds_are_hedged_plain_figures_are_not():
 )
 def test_a_question_is_told_from_a_closing(text, expected):
     assert asks_something(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("kerja di ladang sawit di tawau, majikan ga bayar dr bulan puasa", "report_unpaid_wages"),
+        ("I have not received my salary for 2 months", "report_unpaid_wages"),
+        ("sy butuh bantuan, majikan galak bgt", "report_abuse"),
+        ("my boss yells at me every day", "report_abuse"),
+        ("paspor sy diambil agen", "report_document_withheld"),
+        ("sy pengen pulang kak", "want_to_go_home"),
+        ("aman kok kak", None),
+        ("sy di taiwan", None),
+        ("makasih ya", None),
+    ],
+)
+def test_plain_words_name_the_problem_the_classifier_missed(text, expected):
+    assert problem_in_words(text) == expected
+
+
+def test_rescue_and_language_cues():
+    assert asks_rescue("ada yg bs jemput kami gk?") and asks_rescue("can someone pick us up")
+    assert not asks_rescue("sy di jakarta")
+    assert names_language("bisa pakai bahasa indonesia aja?") and names_language("English pls")
+    assert not names_language("Can I change employer?")
