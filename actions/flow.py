@@ -48,6 +48,7 @@ from actions.understanding import (
     names_home_place_of_others,
     names_language,
     problem_in_words,
+    refuses_going_home,
     safety_answer,
     says_thanks,
     speaks_of_sending_money,
@@ -388,8 +389,15 @@ def continue_problem(state: State, reply: Reply, directory: Directory) -> None:
         offer_handoff(state, reply)
 
 
-def what_now(state: State, reply: Reply, message: Message, directory: Directory) -> None:
-    """ "What should I do now?": the first step and a caseworker once the contacts are out."""
+def what_now(
+    state: State, reply: Reply, message: Message, directory: Directory, pending: str | None
+) -> None:
+    """What should I do now: the first step and a caseworker once the contacts are out.
+
+    Asked instead of answering "are you safe?", it wants the help now: no third question.
+    """
+    if pending == "safety":
+        state.stop_asking("safety")
     if not state.problem:
         fallback(state, reply, message, directory)
     elif not state.done:
@@ -596,7 +604,9 @@ def handle(state: State, reply: Reply, message: Message, directory: Directory) -
         return
     what_now_asked = state.problem and not is_long(words) and asks_what_now(words)
     if what_now_asked or (intent in ("thank", "goodbye") and asks_something(words)):
-        what_now(state, reply, message, directory)  # "jd sy hrs gmn dulu kak?" is no goodbye
+        what_now(
+            state, reply, message, directory, pending
+        )  # "jd sy hrs gmn dulu kak?" is no goodbye
         return
     short = len(words) <= SHORT_CLOSING
     # "iya makasih" with no question pending: thanks, whatever the NLU made of the "iya".
@@ -621,10 +631,11 @@ def main_request(message: Message) -> str:
     likely topics as buttons).
     """
     intent = message.intent or "nlu_fallback"
-    if not is_long(message.text) or intent in REQUESTS:
+    refused = {"want_to_go_home"} if refuses_going_home(message.text) else set()
+    if intent not in refused and (not is_long(message.text) or intent in REQUESTS):
         return intent
     for name, confidence in message.ranking[:3]:
-        if name in REQUESTS and confidence >= LONG_STORY_MIN_CONFIDENCE:
+        if name in REQUESTS - refused and confidence >= LONG_STORY_MIN_CONFIDENCE:
             return name
     return "nlu_fallback"
 

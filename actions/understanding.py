@@ -111,8 +111,22 @@ def speaks_of_sending_money(text: str) -> bool:
 
 
 def writes_for_relative(text: str) -> bool:
-    """True when the person writes about a relative or friend ("adik sy", "my sister")."""
-    return _any(_cues()["relative"], _clean(text))
+    """True when the person writes about a relative or friend ("adik sy", "my sister").
+
+    Not when they say they work there themself: a caregiver's "my grandma patient" is no
+    relative.
+    """
+    cleaned = _clean(text)
+    if not _any(_cues()["relative"], cleaned):
+        return False
+    for pattern in _cues()["relative"]:  # "adik sy kerja" is the sister working, not "sy kerja"
+        cleaned = pattern.sub(" ", cleaned)
+    return not _any(_cues()["self_worker"], cleaned)
+
+
+def refuses_going_home(text: str) -> bool:
+    """True for "i dont want to go home yet", "blm mau pulang": not a going-home request."""
+    return _any(_cues()["not_going_home"], _clean(text))
 
 
 def names_home_place_of_others(text: str) -> bool:

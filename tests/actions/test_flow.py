@@ -161,6 +161,18 @@ def test_what_now_after_the_contacts_gets_the_first_step_and_a_caseworker(questi
     assert "Langkah pertama" in last or "First step" in last
 
 
+def test_what_now_instead_of_answering_the_safety_question_gets_the_contacts():
+    state, replies = talk(
+        [
+            msg("majikan sy suka teriak2, sy di taiwan", "report_abuse", country="TW"),
+            msg("so what i do now?", "nlu_fallback", 0.4),
+        ]
+    )
+    asked = [t for turn in replies for t in turn if "aman" in t.lower() and "?" in t]
+    assert len(asked) <= 1 and state.done
+    assert "1955" in numbers(replies[1]) or "Taipei" in " ".join(replies[1])
+
+
 def test_a_question_as_the_first_message_is_no_goodbye():
     _, replies = talk([msg("sy hrs gmn kak?", "goodbye", 0.9)])
     assert replies[0] and not any("Sampai jumpa" in t for t in replies[0])

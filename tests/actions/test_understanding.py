@@ -8,6 +8,7 @@ from actions.understanding import (
     is_long,
     names_language,
     problem_in_words,
+    refuses_going_home,
     safety_answer,
     writes_for_relative,
 )
@@ -141,3 +142,15 @@ def test_rescue_and_language_cues():
     assert not asks_rescue("sy di jakarta")
     assert names_language("bisa pakai bahasa indonesia aja?") and names_language("English pls")
     assert not names_language("Can I change employer?")
+
+
+def test_a_caregiver_naming_her_patient_writes_for_herself():
+    assert not writes_for_relative("i work as caregiver in taichung, my grandma patient is ok")
+    assert writes_for_relative("adik sy kerja di malaysia ga bisa dihubungi")
+    assert writes_for_relative("my sister works in dubai, her boss took her phone")
+
+
+def test_not_wanting_to_go_home_is_no_going_home_request():
+    assert refuses_going_home("i dont want to go home yet because i still have debt")
+    assert refuses_going_home("sy blm mau pulang kak")
+    assert not refuses_going_home("sy mau pulang kak")
