@@ -36,13 +36,12 @@ pytestmark = pytest.mark.stack
 SCRIPTS = load_scripts()
 OUTCOMES: dict[str, Outcome] = {}
 SUMMARY_JSON = VAR / "bench" / "conversations.json"
-# Conversations still wrong on 2026-12-01 (docs/benchmarks.md says what each does). They may
+# Conversations still wrong on 2026-12-03 (docs/benchmarks.md says what each does). They may
 # only miss the place or channel property named here; silence, repeats, walls, unknown
 # numbers or a missed emergency still fail them.
 KNOWN_FAILURES = {
     "danger-knife-riyadh-battery": ("whatsapp_number", "no WhatsApp channel for SA offered"),
     "en-go-home-bahrain": ("contacts_for_country", "go-home contacts for Bahrain not reached"),
-    "long-story-taiwan-broker": ("contacts_for_country", "long story: no Taiwan contact at once"),
 }
 
 
