@@ -33,7 +33,14 @@ from actions.contacts import (
 from actions.followup import followup_text
 from actions.handoff import Desk, HandoffUnavailable, describe, open_at
 from actions.info import answer
-from actions.money import Question, WageClaim, analyse, caseworker_summary, topic_of
+from actions.money import (
+    Question,
+    WageClaim,
+    analyse,
+    caseworker_summary,
+    country_of_currency,
+    topic_of,
+)
 from actions.money import reply as money_reply
 from actions.referral import TOPIC_OF_INTENT, referral_entries, topic_of_problem
 from actions.state import State
@@ -727,6 +734,8 @@ def money_help(
     is_money = intent in MONEY_INTENTS or (problem in MONEY_PROBLEMS and intent in ANSWERS)
     if message.is_button or not is_money or not money_figures(message.text, state.country):
         return False
+    if not state.country:  # "gaji sy 4.500 HKD": the currency says Hong Kong
+        take_place(state, country_of_currency(message.text), None)
     result = analyse(
         message.text, country=state.country, default_topic=MONEY_PROBLEMS.get(problem or "")
     )

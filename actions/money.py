@@ -674,6 +674,21 @@ def topic_of(text: str | None, found: Extraction) -> str | None:
     return None
 
 
+def country_of_currency(text: str | None, *, facts: MoneyFacts | None = None) -> str | None:
+    """The country a written currency names ("gaji sy 4.500 HKD" -> HK), else None.
+
+    Only one foreign currency of one country: rupiah is a fee paid at home, and two
+    currencies leave the place open.
+    """
+    facts = facts or load_money_facts()
+    written = {a.currency for a in extract(text, None, facts=facts).amounts if a.written}
+    written.discard("IDR")
+    if len(written) != 1:
+        return None
+    currency = facts.currency(written.pop())
+    return currency.countries[0] if currency and len(currency.countries) == 1 else None
+
+
 def analyse(
     text: str | None,
     *,

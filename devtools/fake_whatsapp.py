@@ -259,7 +259,7 @@ def encode(data: dict[str, Any]) -> bytes:
 _DEMO_PAGE = """<!doctype html><meta charset="utf-8"><title>Lentera - fake WhatsApp</title>
 <style>
 body{font-family:sans-serif;max-width:40em;margin:2em auto}
-#log div{margin:.3em 0;padding:.4em;border-radius:.4em}
+#log div{margin:.3em 0;padding:.4em;border-radius:.4em;white-space:pre-wrap}
 .u{background:#dcf8c6;text-align:right}.b{background:#eee}.e{color:#a00}button{margin:.2em}
 </style>
 <h1>Fake WhatsApp chat</h1><div id="log"></div>

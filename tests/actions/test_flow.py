@@ -227,6 +227,20 @@ def test_a_broker_fee_read_as_another_report_still_gets_the_fee_check():
     assert "1,800" in " ".join(replies[0]) and "broker" in " ".join(replies[0]).lower()
 
 
+def test_the_written_currency_says_where_the_person_is():
+    state, replies = talk(
+        [
+            msg(
+                "gaji sy 4.500 HKD, udh 3 bulan blm dibayar, kontrak Oktober 2025",
+                "report_unpaid_wages",
+            )
+        ]
+    )
+    assert state.country == "HK"
+    text = " ".join(replies[0])
+    assert "13.500" in text and ("MECAB" in text or "Minor Employment" in text)
+
+
 def test_language_switch_inside_a_flow_resumes_the_question():
     state, replies = talk(
         [

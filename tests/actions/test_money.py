@@ -33,6 +33,7 @@ from actions.money import (
     check_fee,
     check_floor,
     contacts,
+    country_of_currency,
     date_text,
     deduction_kind,
     fact_refs,
@@ -890,3 +891,18 @@ def test_money_and_dates_as_shown(facts: MoneyFacts) -> None:
     assert date_text("2024-10", "id") == "Okt 2024" and date_text("2024-10", "en") == "Oct 2024"
     assert date_text("2023-Q3", "en") == "Q3 2023" and date_text("2017", "en") == "2017"
     assert date_text("in force", "id") == "berlaku"
+
+
+@pytest.mark.parametrize(
+    "text, country",
+    [
+        ("gaji sy 4.500 HKD, udh 3 bulan blm dibayar", "HK"),
+        ("gajiku RM1500 blm dibayar", "MY"),
+        ("broker potong NT$1.800 tiap bulan", "TW"),
+        ("bayar ke PT 15jt", None),
+        ("gaji 4500 blm dibayar", None),
+        ("dulu HK$4500 skrg S$600", None),
+    ],
+)
+def test_a_written_currency_names_the_country(text, country):
+    assert country_of_currency(text) == country
