@@ -66,15 +66,32 @@ def emergency_reply(
     if country and not has_local_contacts(directory, country):
         return [no_local_reply(directory, country, lang)]
     messages: list[str] = []
-    local = usable(emergency_contacts(directory, country)) if country else []
-    missions = missions_near(directory, country, city) if country else []
+    local, mission = _emergency_pair(directory, country, city)
     if local:
-        messages.append(text("emergency_local", lang) + "\n" + render_entry(local[0], lang))
-    if missions:
-        messages.append(text("emergency_mission", lang) + "\n" + render_entry(missions[0], lang))
-    if not local or not missions:
+        messages.append(text("emergency_local", lang) + "\n" + render_entry(local, lang))
+    if mission:
+        messages.append(text("emergency_mission", lang) + "\n" + render_entry(mission, lang))
+    if not local or not mission:
         messages.append(national_reply(directory, lang))
     return messages
+
+
+def emergency_shown(directory: Directory, country: str | None, city: str | None) -> list[Entry]:
+    """The entries :func:`emergency_reply` shows, for follow-ups ("ada nmr wa?")."""
+    hotlines = usable(national_hotlines(directory))[:2]
+    if country and not has_local_contacts(directory, country):
+        return hotlines
+    pair = [entry for entry in _emergency_pair(directory, country, city) if entry]
+    return pair if len(pair) == 2 else pair + hotlines
+
+
+def _emergency_pair(
+    directory: Directory, country: str | None, city: str | None
+) -> tuple[Entry | None, Entry | None]:
+    """The local emergency number and the nearest mission, each None when there is none."""
+    local = usable(emergency_contacts(directory, country)) if country else []
+    missions = missions_near(directory, country, city) if country else []
+    return (local[0] if local else None, missions[0] if missions else None)
 
 
 def hotlines_text(directory: Directory, lang: str) -> str:

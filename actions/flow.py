@@ -23,6 +23,7 @@ from actions.amounts import Amount, extract
 from actions.contacts import (
     MAX_ENTRIES,
     emergency_reply,
+    emergency_shown,
     entries_reply,
     has_local_contacts,
     missions_near,
@@ -248,6 +249,8 @@ def emergency(state: State, reply: Reply, directory: Directory) -> None:
     """Emergency numbers at once; the place is asked only afterwards."""
     for body in emergency_reply(directory, state.country, state.city, reply.lang):
         reply.add(body)
+    shown = emergency_shown(directory, state.country, state.city)
+    state.shown = [entry.id for entry in shown]  # "ada nmr wa?" asks about these
     reply.urgent = True
     state.emergency_given = True
     state.is_safe_now = False  # in danger: never asked "are you safe?" afterwards

@@ -21,8 +21,9 @@ def _answers() -> dict[str, Any]:
 def answer(
     topic: str, country: str | None, lang: str, directory: Directory, city: str | None = None
 ) -> list[str]:
-    """The answer text for a topic and country, then the contacts to ask (the mission serving
-    the person's city first), as messages.
+    """The answer text for a topic and country, then the contacts to ask, as messages.
+
+    The mission is the one serving the person's city (KJRI Penang in Penang, not KL's).
     """
     by_country = _answers()[topic]
     item = by_country.get(country or "", by_country["default"])

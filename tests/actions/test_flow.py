@@ -241,6 +241,21 @@ def test_the_written_currency_says_where_the_person_is():
     assert "13.500" in text and ("MECAB" in text or "Minor Employment" in text)
 
 
+def test_whatsapp_asked_after_the_emergency_numbers_gets_a_written_channel():
+    _, replies = talk(
+        [
+            msg(
+                "majikan ngancam pake pisau, sy ngumpet di kamar mandi",
+                "emergency",
+                city="Riyadh",
+                country="SA",
+            ),
+            msg("hp sy mau abis batre, ada nmr wa yg bs sy chat aja?", "ask_embassy_contact"),
+        ]
+    )
+    assert "wa.me" in " ".join(replies[1])
+
+
 def test_language_switch_inside_a_flow_resumes_the_question():
     state, replies = talk(
         [

@@ -36,13 +36,10 @@ pytestmark = pytest.mark.stack
 SCRIPTS = load_scripts()
 OUTCOMES: dict[str, Outcome] = {}
 SUMMARY_JSON = VAR / "bench" / "conversations.json"
-# Conversations still wrong on 2026-12-03 (docs/benchmarks.md says what each does). They may
-# only miss the place or channel property named here; silence, repeats, walls, unknown
-# numbers or a missed emergency still fail them.
-KNOWN_FAILURES = {
-    "danger-knife-riyadh-battery": ("whatsapp_number", "no WhatsApp channel for SA offered"),
-    "en-go-home-bahrain": ("contacts_for_country", "go-home contacts for Bahrain not reached"),
-}
+# Conversations known to be wrong (docs/benchmarks.md says what each does), name ->
+# (property, reason). They may only miss the place or channel property named here; silence,
+# repeats, walls, unknown numbers or a missed emergency still fail them. None on 2026-12-03.
+KNOWN_FAILURES: dict[str, tuple[str, str]] = {}
 
 
 @pytest.fixture(scope="module")
