@@ -13,7 +13,7 @@ Each gets the same load generator (`bench.load`): the same warm-up, one client f
 from its own pool, a fresh sender each. Then the resident memory of its Rasa process and
 action server (with their children). The side-by-side table with Lentera / stock ratios is
 printed, written to var/bench/stock-<date>.json and into docs/benchmarks.md under a dated
-heading (replacing the previous section of this benchmark); ``--no-docs`` leaves the docs alone.
+heading (replacing a run of the same day; earlier days stay); ``--no-docs`` leaves the docs alone.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ import httpx
 import psutil
 import yaml
 
+from bench import docs
 from bench.load import Conversation, Pool, Reply, conversations, empty_reply, play
 from bot.stack.paths import BIN, ROOT, VAR
 from bot.texts import text
@@ -419,19 +420,8 @@ def section(result: dict[str, Any]) -> str:
 
 
 def replace_section(document: str, new_section: str, mark: str = MARK) -> str:
-    """Put ``new_section`` first among the dated sections, dropping an older one with ``mark``."""
-    lines = document.splitlines(keepends=True)
-    kept: list[str] = []
-    skipping = False
-    for line in lines:
-        if line.startswith("## "):
-            skipping = mark in line
-        if not skipping:
-            kept.append(line)
-    body = "".join(kept)
-    first = body.find("\n## ")
-    head, rest = (body, "") if first < 0 else (body[: first + 1], body[first + 1 :])
-    return head.rstrip("\n") + "\n\n" + new_section.rstrip("\n") + "\n\n" + rest.lstrip("\n")
+    """This benchmark's section first; the same day's earlier run replaced (`bench/docs.py`)."""
+    return docs.replace_section(document, new_section, mark)
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:

@@ -41,6 +41,7 @@ import httpx
 import psutil
 import sqlalchemy as sa
 
+from bench import docs
 from bench.channels.clients import TG_SECRET, WA_SECRET, Channels
 from devtools import stack as stack_module
 from devtools.fake_telegram import FakeTelegram, message_update
@@ -349,18 +350,8 @@ def section(r: dict[str, Any]) -> str:
 
 
 def replace_section(document: str, new_section: str) -> str:
-    """Put ``new_section`` first among the dated sections, dropping an older one of ours."""
-    kept: list[str] = []
-    skipping = False
-    for line in document.splitlines(keepends=True):
-        if line.startswith("## "):
-            skipping = MARK in line
-        if not skipping:
-            kept.append(line)
-    body = "".join(kept)
-    first = body.find("\n## ")
-    head, rest = (body, "") if first < 0 else (body[: first + 1], body[first + 1 :])
-    return head.rstrip("\n") + "\n\n" + new_section.rstrip("\n") + "\n\n" + rest.lstrip("\n")
+    """This benchmark's section first; the same day's earlier run replaced (`bench/docs.py`)."""
+    return docs.replace_section(document, new_section, MARK)
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:

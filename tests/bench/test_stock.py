@@ -119,14 +119,14 @@ kept
 """
 
 
-def test_section_replaces_the_previous_one_and_comes_first():
+def test_section_comes_first_keeps_earlier_days_and_replaces_its_own_day():
     new = stock.section(RESULT)
     doc = stock.replace_section(DOC, new)
-    assert doc.count("(`python -m bench.stock`)") == 1
-    assert "old table" not in doc and "kept" in doc
-    assert doc.index("## 2026-12-02 — side by side") < doc.index("## 2026-11-30")
+    assert doc.count("(`python -m bench.stock`)") == 2  # 2026-12-01 stays as history
+    assert "old table" in doc and "kept" in doc
+    assert doc.index("## 2026-12-02 — side by side") < doc.index("## 2026-12-01 — side by side")
     assert doc.startswith("# Benchmarks\n\nIntro.\n\n## 2026-12-02")
-    assert stock.replace_section(doc, new) == doc  # idempotent
+    assert stock.replace_section(doc, new) == doc  # the same day's run is replaced
 
 
 def test_section_goes_first_in_a_document_without_one():

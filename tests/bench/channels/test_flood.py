@@ -68,10 +68,13 @@ def test_section_has_the_figures_and_the_verdict() -> None:
     assert "not met" in flood.section({**RESULT, "p99_ms": 60.0})
 
 
-def test_replace_section_puts_ours_first_and_drops_the_older_one() -> None:
+def test_replace_section_puts_ours_first_and_keeps_earlier_days() -> None:
     document = "# Benchmarks\n\nIntro.\n\n## 2026-11-01 — other\n\nx\n"
     once = flood.replace_section(document, flood.section(RESULT))
+    assert flood.replace_section(once, flood.section(RESULT)) == once  # same day: replaced
     twice = flood.replace_section(once, flood.section({**RESULT, "date": "2026-12-03"}))
-    assert twice.count(flood.MARK) == 1 and "## 2026-12-03" in twice
-    assert twice.index("## 2026-12-03") < twice.index("## 2026-11-01 — other")
+    assert twice.count(flood.MARK) == 2 and "## 2026-12-03" in twice
+    assert (
+        twice.index("## 2026-12-03") < twice.index("## 2026-12-02") < twice.index("## 2026-11-01")
+    )
     assert twice.startswith("# Benchmarks\n\nIntro.\n\n## 2026-12-03")
