@@ -45,29 +45,37 @@ def _any(patterns: list[re.Pattern[str]], text: str) -> bool:
     return any(pattern.search(text) for pattern in patterns)
 
 
+def _says(cue: str, text: str) -> bool:
+    """True when any pattern of ``cue`` (a list in cues.yml) is in the cleaned text."""
+    return _any(_cues()[cue], _clean(text))
+
+
+def _first_kind(group: str, text: str) -> str | None:
+    """The first kind of ``group`` (a mapping in cues.yml) whose patterns the text has."""
+    cleaned = _clean(text)
+    return next((str(k) for k, p in _cues()[group].items() if _any(p, cleaned)), None)
+
+
+def _verdict(no: str, yes: str, text: str) -> bool | None:
+    """False when cue ``no`` is there (it wins), True for cue ``yes``, else None."""
+    if _says(no, text):
+        return False
+    return True if _says(yes, text) else None
+
+
 def safety_answer(text: str) -> bool | None:
     """True for "safe", False for "not safe" (any danger or confinement cue wins), else None."""
-    cleaned = _clean(text)
-    if _any(_cues()["unsafe"], cleaned):
-        return False
-    if _any(_cues()["safe"], cleaned):
-        return True
-    return None
+    return _verdict("unsafe", "safe", text)
 
 
 def storage_answer(text: str) -> bool | None:
     """True for "keep my chat", False for "do not keep it" (checked first), else None."""
-    cleaned = _clean(text)
-    if _any(_cues()["storage_no"], cleaned):
-        return False
-    if _any(_cues()["storage_yes"], cleaned):
-        return True
-    return None
+    return _verdict("storage_no", "storage_yes", text)
 
 
 def is_hedged(clause: str) -> bool:
     """True when a figure's clause makes it a guess or a bound, not an amount to compute."""
-    return _any(_cues()["money_hedges"], _clean(clause))
+    return _says("money_hedges", clause)
 
 
 def says_thanks(text: str) -> bool:
@@ -78,36 +86,32 @@ def says_thanks(text: str) -> bool:
 
 def asks_something(text: str) -> bool:
     """True for a question ("jd sy hrs gmn dulu kak?"): a closing word in it is not a goodbye."""
-    return _any(_cues()["question"], _clean(text))
+    return _says("question", text)
 
 
 def asks_what_now(text: str) -> bool:
     """True for "what should I do now?" ("jd sy hrs gmn dulu kak?", "what next")."""
-    return _any(_cues()["what_now"], _clean(text))
+    return _says("what_now", text)
 
 
 def asks_rescue(text: str) -> bool:
     """True when the person asks to be fetched or rescued ("ada yg bs jemput kami gk?")."""
-    return _any(_cues()["rescue"], _clean(text))
+    return _says("rescue", text)
 
 
 def names_language(text: str) -> bool:
     """True when a language is named ("pakai bahasa indonesia aja", "in English please")."""
-    return _any(_cues()["language_named"], _clean(text))
+    return _says("language_named", text)
 
 
 def problem_in_words(text: str) -> str | None:
     """The report intent plain words make (abuse first), else None: the classifier's backstop."""
-    cleaned = _clean(text)
-    for intent, patterns in _cues()["problem_words"].items():
-        if _any(patterns, cleaned):
-            return str(intent)
-    return None
+    return _first_kind("problem_words", text)
 
 
 def speaks_of_sending_money(text: str) -> bool:
     """True when the words are about sending money ("kirim uang ke kampung", "remit")."""
-    return _any(_cues()["sending_money"], _clean(text))
+    return _says("sending_money", text)
 
 
 def writes_for_relative(text: str) -> bool:
@@ -126,21 +130,17 @@ def writes_for_relative(text: str) -> bool:
 
 def refuses_going_home(text: str) -> bool:
     """True for "i dont want to go home yet", "blm mau pulang": not a going-home request."""
-    return _any(_cues()["not_going_home"], _clean(text))
+    return _says("not_going_home", text)
 
 
 def names_home_place_of_others(text: str) -> bool:
     """True when a place at home is the agency's or the family's ("lewat PT di malang")."""
-    return _any(_cues()["home_place_of_others"], _clean(text))
+    return _says("home_place_of_others", text)
 
 
 def followup_kind(text: str) -> str | None:
     """``whatsapp``, ``hours`` or ``verify`` for a question about a contact, else None."""
-    cleaned = _clean(text)
-    for kind, patterns in _cues()["followup"].items():
-        if _any(patterns, cleaned):
-            return str(kind)
-    return None
+    return _first_kind("followup", text)
 
 
 def is_long(text: str) -> bool:
