@@ -65,33 +65,38 @@ def emergency_reply(
     """
     if country and not has_local_contacts(directory, country):
         return [no_local_reply(directory, country, lang)]
+    local, mission, national = _emergency_choice(directory, country, city)
     messages: list[str] = []
-    local, mission = _emergency_pair(directory, country, city)
     if local:
         messages.append(text("emergency_local", lang) + "\n" + render_entry(local, lang))
     if mission:
         messages.append(text("emergency_mission", lang) + "\n" + render_entry(mission, lang))
-    if not local or not mission:
+    if national:
         messages.append(national_reply(directory, lang))
     return messages
 
 
 def emergency_shown(directory: Directory, country: str | None, city: str | None) -> list[Entry]:
     """The entries :func:`emergency_reply` shows, for follow-ups ("ada nmr wa?")."""
-    hotlines = usable(national_hotlines(directory))[:2]
-    if country and not has_local_contacts(directory, country):
-        return hotlines
-    pair = [entry for entry in _emergency_pair(directory, country, city) if entry]
-    return pair if len(pair) == 2 else pair + hotlines
+    local, mission, national = _emergency_choice(directory, country, city)
+    return [entry for entry in (local, mission) if entry] + national
 
 
-def _emergency_pair(
+def _emergency_choice(
     directory: Directory, country: str | None, city: str | None
-) -> tuple[Entry | None, Entry | None]:
-    """The local emergency number and the nearest mission, each None when there is none."""
-    local = usable(emergency_contacts(directory, country)) if country else []
-    missions = missions_near(directory, country, city) if country else []
-    return (local[0] if local else None, missions[0] if missions else None)
+) -> tuple[Entry | None, Entry | None, list[Entry]]:
+    """The local emergency number, the nearest mission and the national hotlines to add.
+
+    A country without entries of its own gets neither of the first two; the national
+    hotlines come whenever one of them is missing.
+    """
+    local: Entry | None = None
+    mission: Entry | None = None
+    if country and has_local_contacts(directory, country):
+        local = next(iter(usable(emergency_contacts(directory, country))), None)
+        mission = next(iter(missions_near(directory, country, city)), None)
+    national = [] if local and mission else usable(national_hotlines(directory))[:2]
+    return local, mission, national
 
 
 def hotlines_text(directory: Directory, lang: str) -> str:
