@@ -19,7 +19,7 @@ import re
 import time
 from typing import Any
 
-from actions.amounts import Amount, extract
+from actions.amounts import Amount, Extraction, extract
 from actions.contacts import (
     MAX_ENTRIES,
     emergency_reply,
@@ -415,7 +415,7 @@ def what_now(
     else:
         reply.say("next_step")
         continue_problem(state, reply, directory)  # the contacts again, nearest first
-        if (state.problem or "") not in ESCALATED:
+        if state.problem not in ESCALATED:
             offer_handoff(state, reply)
 
 
@@ -614,9 +614,8 @@ def handle(state: State, reply: Reply, message: Message, directory: Directory) -
         return
     what_now_asked = state.problem and not is_long(words) and asks_what_now(words)
     if what_now_asked or (intent in ("thank", "goodbye") and asks_something(words)):
-        what_now(
-            state, reply, message, directory, pending
-        )  # "jd sy hrs gmn dulu kak?" is no goodbye
+        # "jd sy hrs gmn dulu kak?" is no goodbye
+        what_now(state, reply, message, directory, pending)
         return
     short = len(words) <= SHORT_CLOSING
     # "iya makasih" with no question pending: thanks, whatever the NLU made of the "iya".
@@ -682,7 +681,7 @@ def report(state: State, reply: Reply, directory: Directory, intent: str) -> Non
     continue_problem(state, reply, directory)
 
 
-def money_figures(text: str, country: str | None) -> list[Amount]:
+def money_figures(found: Extraction) -> list[Amount]:
     """The amounts a person means as money, in a message already about money.
 
     A small bare number ("kerja 24 jam", "3 anak", "gaji 4,5") is not a figure to compute
@@ -692,7 +691,7 @@ def money_figures(text: str, country: str | None) -> list[Amount]:
     """
     return [
         a
-        for a in extract(text, country).amounts
+        for a in found.amounts
         if (a.written or a.value >= MIN_BARE_AMOUNT) and not is_hedged(a.context or a.text)
     ]
 
@@ -710,13 +709,13 @@ def unsure_money_report(message: Message) -> str | None:
     return None
 
 
-def money_report_in_words(text: str, country: str | None) -> str | None:
+def money_report_in_words(text: str, found: Extraction) -> str | None:
     """The money report a message's own words make, whatever the NLU read.
 
     "my broker takes NT$1,800 every month, this is my third year" once came out as a missing
     person: a fee or a wage with months unpaid, written with its figure, is a money report.
     """
-    topic = topic_of(text, extract(text, country))
+    topic = topic_of(text, found)
     return {"fee": "report_recruitment_fraud", "wages": "report_unpaid_wages"}.get(topic or "")
 
 
@@ -729,16 +728,19 @@ def money_help(
     question, or an answer while unpaid wages or a fee are the problem); the safety question
     still comes last when it is open. False when it does not apply (the usual turn follows).
     """
+    if message.is_button:
+        return False
+    found = extract(message.text, state.country)  # once: read by every check below
     if intent in ANSWERS and not state.problem:
         intent = unsure_money_report(message) or intent
-    if intent not in MONEY_INTENTS and intent not in NO_MONEY_OVERRIDE and not message.is_button:
-        intent = money_report_in_words(message.text, state.country) or intent
+    if intent not in MONEY_INTENTS and intent not in NO_MONEY_OVERRIDE:
+        intent = money_report_in_words(message.text, found) or intent
     problem = problem_of(intent) or state.problem
     is_money = intent in MONEY_INTENTS or (problem in MONEY_PROBLEMS and intent in ANSWERS)
-    if message.is_button or not is_money or not money_figures(message.text, state.country):
+    if not is_money or not money_figures(found):
         return False
     if not state.country:  # "gaji sy 4.500 HKD": the currency says Hong Kong
-        take_place(state, country_of_currency(message.text), None)
+        take_place(state, country_of_currency(found), None)
     result = analyse(
         message.text, country=state.country, default_topic=MONEY_PROBLEMS.get(problem or "")
     )

@@ -674,14 +674,14 @@ def topic_of(text: str | None, found: Extraction) -> str | None:
     return None
 
 
-def country_of_currency(text: str | None, *, facts: MoneyFacts | None = None) -> str | None:
-    """The country a written currency names ("gaji sy 4.500 HKD" -> HK), else None.
+def country_of_currency(found: Extraction, *, facts: MoneyFacts | None = None) -> str | None:
+    """The country a written currency of the message names ("4.500 HKD" -> HK), else None.
 
     Only one foreign currency of one country: rupiah is a fee paid at home, and two
     currencies leave the place open.
     """
     facts = facts or load_money_facts()
-    written = {a.currency for a in extract(text, None, facts=facts).amounts if a.written}
+    written = {a.currency for a in found.amounts if a.written}
     written.discard("IDR")
     if len(written) != 1:
         return None

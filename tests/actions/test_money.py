@@ -905,4 +905,4 @@ def test_money_and_dates_as_shown(facts: MoneyFacts) -> None:
     ],
 )
 def test_a_written_currency_names_the_country(text, country):
-    assert country_of_currency(text) == country
+    assert country_of_currency(extract(text, None)) == country
