@@ -41,6 +41,7 @@ class RasaStack:
     endpoints: Path
     env: Mapping[str, str]
     actions_pid: int = 0  # to pause or kill the action server in failure tests
+    rasa_pid: int = 0  # to look at what the Rasa server has loaded
 
     def rest(self, sender: str, message: str, timeout: float = 60.0) -> list[dict]:
         """One turn through the REST channel; returns the bot messages."""
@@ -167,6 +168,7 @@ def running_stack(
                 endpoints,
                 env,
                 actions.pid,
+                rasa.pid,
             )
         finally:
             _stop(rasa)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import httpx
 import pytest
@@ -35,6 +36,18 @@ def test_english_message_gets_english_reply(rasa_stack: RasaStack) -> None:
     assert "Your passport and documents belong to you" in reply
     assert "Are you safe right now?" in reply
     assert rasa_stack.tracker(sender)["slots"]["language"] == "en"
+
+
+def _loads_torch(pid: int) -> bool:
+    maps = Path(f"/proc/{pid}/maps").read_text()
+    return "libtorch" in maps
+
+
+def test_neither_server_loads_torch(rasa_stack: RasaStack) -> None:
+    """torch is only for building the index; loaded by spaCy's thinc it cost Rasa ~450 MB."""
+    rasa_stack.rest(new_sender(), "paspor sy ditahan majikan di kuala lumpur")
+    assert not _loads_torch(rasa_stack.rasa_pid)
+    assert not _loads_torch(rasa_stack.actions_pid)
 
 
 def test_language_switch_with_a_button(rasa_stack: RasaStack) -> None:

@@ -10,10 +10,7 @@ import difflib
 from dataclasses import dataclass
 from functools import lru_cache
 
-import spacy
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
-
+from bot.nlu.spacy_without_torch import Doc, PhraseMatcher, spacy
 from bot.places import places_data
 
 FUZZY_MIN_LENGTH = 6
