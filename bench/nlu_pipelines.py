@@ -10,7 +10,12 @@ with the right normalised value. Variants:
 - `no-char`     without the character n-gram featurizer;
 - `spacy-tok`   spaCy's Indonesian tokenizer (`spacy.blank("id")`) instead of whitespace;
 - `lookup`      Rasa's lookup tables (RegexEntityExtractor) + EntitySynonymMapper instead of
-                the gazetteer component, built from the same gazetteer.
+                the gazetteer component, built from the same gazetteer;
+- `sentence`    plus the MiniLM sentence vector as a dense feature
+                (bot.nlu.sentence_embedding.SentenceEmbeddingFeaturizer, ONNX Runtime).
+
+Scored on both held-out sets: the split (`tests/nlu/test_nlu_*.yml`) and the realistic messages
+(`tests/nlu/realistic/`), neither trained on.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import argparse
 import asyncio
 import copy
 import datetime as dt
+import itertools
 import json
 import os
 import shutil
@@ -32,10 +38,15 @@ from rasa.core.agent import Agent
 from rasa.shared.nlu.training_data.loading import load_data
 from sklearn.metrics import f1_score, recall_score
 
-from bot.nlu.gazetteer import GAZETTEER_PATH
+from bot.places import places_data
 from bot.stack.paths import BIN, ROOT, VAR
 
-VARIANTS = ("chosen", "no-char", "spacy-tok", "lookup")
+VARIANTS = ("chosen", "no-char", "spacy-tok", "lookup", "sentence")
+SENTENCE_FEATURIZER = "bot.nlu.sentence_embedding.SentenceEmbeddingFeaturizer"
+HELD_OUT = {
+    "split": ROOT / "tests" / "nlu" / "test_nlu_{lang}.yml",
+    "realistic": ROOT / "tests" / "nlu" / "realistic" / "realistic_{lang}.yml",
+}
 
 
 def variant_config(name: str) -> dict:
@@ -46,6 +57,9 @@ def variant_config(name: str) -> dict:
         pipeline[:] = [c for c in pipeline if c.get("analyzer") != "char_wb"]
     elif name == "spacy-tok":
         pipeline[0] = {"name": "bot.nlu.tokenizer.IndonesianTokenizer"}
+    elif name == "sentence":
+        at = next(i for i, c in enumerate(pipeline) if c["name"] == "DIETClassifier")
+        pipeline.insert(at, {"name": SENTENCE_FEATURIZER})
     elif name == "lookup":
         at = next(i for i, c in enumerate(pipeline) if c["name"].endswith("PlaceEntityExtractor"))
         pipeline[at : at + 1] = [
@@ -58,7 +72,7 @@ def variant_config(name: str) -> dict:
 
 def lookup_data() -> str:
     """Lookup tables and synonyms for countries and cities, from the gazetteer."""
-    places = yaml.safe_load(GAZETTEER_PATH.read_text())
+    places = places_data()
     nlu = []
     country_forms = [form for forms in places["countries"].values() for form in forms]
     city_forms = [form for spec in places["cities"].values() for form in spec["forms"]]
@@ -106,11 +120,11 @@ def train(name: str, workdir: Path) -> tuple[Path, float]:
 
 
 async def score(model: Path) -> dict:
-    """Intent and entity scores of a model on the held-out split of each language."""
+    """Intent and entity scores of a model on each held-out set and language."""
     agent = Agent.load(str(model))
     result = {}
-    for lang in ("id", "en"):
-        data = load_data(str(ROOT / "tests" / "nlu" / f"test_nlu_{lang}.yml"))
+    for (held_out, path), lang in itertools.product(HELD_OUT.items(), ("id", "en")):
+        data = load_data(str(path).format(lang=lang))
         truth, predicted, places_total, places_right = [], [], 0, 0
         for message in data.intent_examples:
             parsed = await agent.parse_message(message.get("text"))
@@ -121,14 +135,20 @@ async def score(model: Path) -> dict:
                 if entity["entity"] in ("country", "city"):
                     places_total += 1
                     places_right += (entity["entity"], str(entity["value"])) in found
-        result[lang] = {
-            "macro_f1": f1_score(truth, predicted, labels=sorted(set(truth)), average="macro"),
+        result[f"{held_out}/{lang}"] = {
+            "macro_f1": f1_score(
+                truth, predicted, labels=sorted(set(truth)), average="macro", zero_division=0
+            ),
             "emergency_recall": recall_score(
-                truth, predicted, labels=["emergency"], average="macro"
+                truth, predicted, labels=["emergency"], average="macro", zero_division=0
             ),
             "places_right": places_right / places_total if places_total else None,
         }
     return result
+
+
+def _share(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -146,15 +166,19 @@ def main(argv: list[str] | None = None) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2))
     print(
-        "\n| variant | macro-F1 id | macro-F1 en | emergency recall id / en | places right id / en | NLU training |"
+        "\n| variant | held-out | macro-F1 id | macro-F1 en | emergency recall id / en"
+        " | places right id / en | NLU training |"
     )
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|")
     for name, r in results.items():
-        print(
-            f"| `{name}` | {r['id']['macro_f1']:.3f} | {r['en']['macro_f1']:.3f} | "
-            f"{r['id']['emergency_recall']:.2f} / {r['en']['emergency_recall']:.2f} | "
-            f"{r['id']['places_right']:.2f} / {r['en']['places_right']:.2f} | {r['train_seconds']:.0f} s |"
-        )
+        for held_out in HELD_OUT:
+            ind, en = r[f"{held_out}/id"], r[f"{held_out}/en"]
+            print(
+                f"| `{name}` | {held_out} | {ind['macro_f1']:.3f} | {en['macro_f1']:.3f} | "
+                f"{ind['emergency_recall']:.2f} / {en['emergency_recall']:.2f} | "
+                f"{_share(ind['places_right'])} / {_share(en['places_right'])} | "
+                f"{r['train_seconds']:.0f} s |"
+            )
     print(f"\n(JSON: {out})")
 
 
