@@ -76,7 +76,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
             vectors = self.encoder.encode([m.get(TEXT) for m in batch])
             for message, vector in zip(batch, vectors, strict=True):
                 self.add_features_to_message(
-                    sequence=None,  # type: ignore[arg-type]  # a sentence feature only
+                    sequence=None,  # a sentence feature only
                     sentence=np.asarray(vector, dtype=np.float32)[np.newaxis, :],
                     attribute=TEXT,
                     message=message,
