@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from bench import cpu
 from bench.load import conversations, play
 from bench.stock import DOCS, LENTERA_POOL, SEED, lentera_failed, replace_section, warm_up
 from bot.stack.paths import VAR
@@ -43,10 +44,19 @@ def measure(instances: int, *, seconds: float, clients: int, workdir: Path) -> d
         with running_scaled_stack(workdir, instances=instances, env=env) as stack:
             stream = conversations(LENTERA_POOL, seed=SEED)
             warm_up(stack.front_url, stream, WARMUP_CONVERSATIONS)
+            before = cpu.snapshot()
             phase = play(
                 stack.front_url, stream, clients=clients, seconds=seconds, failed=lentera_failed
             )
-    return {"instances": instances, **phase.summary(), "load": round(os.getloadavg()[0], 2)}
+            used = cpu.spent(before, cpu.snapshot())
+    turns = max(phase.summary()["turns"], 1)
+    return {
+        "instances": instances,
+        **phase.summary(),
+        "load": round(os.getloadavg()[0], 2),
+        # CPU milliseconds per answered turn, by process kind (bench/cpu.py)
+        "cpu_ms_per_turn": {kind: round(1000 * s / turns, 1) for kind, s in used.most_common()},
+    }
 
 
 def section(result: dict[str, Any]) -> str:
@@ -76,12 +86,36 @@ def section(result: dict[str, Any]) -> str:
             row(one),
             row(two),
             "",
+            "CPU per turn, milliseconds, by process (user + system, all processes of the "
+            "machine; `bench/cpu.py`):",
+            "",
+            cpu_table(result["runs"]),
+            "",
             f"Two instances: **{ratio:.2f}×** one instance's throughput (target ≥ {TARGET_RATIO}×: "
             f"{verdict}). Loss, duplicates and order under `kill -9` are checked by "
             "tests/test_scale_failover.py in `make test`.",
             "",
         ]
     )
+
+
+def cpu_table(runs: list[dict[str, Any]]) -> str:
+    """Markdown: CPU ms per turn by process kind, one column per run."""
+    last = runs[-1]["cpu_ms_per_turn"]
+    kinds = sorted(
+        {k for run in runs for k in run["cpu_ms_per_turn"]}, key=lambda k: -last.get(k, 0)
+    )
+    header = "| process | " + " | ".join(f"{run['instances']} instance(s)" for run in runs) + " |"
+    lines = [header, "|---|" + "---|" * len(runs)]
+    for kind in [*kinds, "total"]:
+        cells = [
+            sum(run["cpu_ms_per_turn"].values())
+            if kind == "total"
+            else run["cpu_ms_per_turn"].get(kind, 0.0)
+            for run in runs
+        ]
+        lines.append(f"| {kind} | " + " | ".join(f"{c:.1f}" for c in cells) + " |")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
