@@ -24,7 +24,6 @@ import argparse
 import asyncio
 import copy
 import datetime as dt
-import itertools
 import json
 import os
 import shutil
@@ -43,10 +42,15 @@ from bot.stack.paths import BIN, ROOT, VAR
 
 VARIANTS = ("chosen", "no-char", "spacy-tok", "lookup", "sentence")
 SENTENCE_FEATURIZER = "bot.nlu.sentence_embedding.SentenceEmbeddingFeaturizer"
-HELD_OUT = {
-    "split": ROOT / "tests" / "nlu" / "test_nlu_{lang}.yml",
-    "realistic": ROOT / "tests" / "nlu" / "realistic" / "realistic_{lang}.yml",
+HELD_OUT = {  # (set, language): file
+    (name, lang): ROOT / "tests" / "nlu" / path.format(lang=lang)
+    for name, path in (
+        ("split", "test_nlu_{lang}.yml"),
+        ("realistic", "realistic/realistic_{lang}.yml"),
+    )
+    for lang in ("id", "en")
 }
+HELD_OUT["realistic_b", "en"] = ROOT / "tests" / "nlu" / "realistic" / "realistic_en_b.yml"
 
 
 def variant_config(name: str) -> dict:
@@ -123,8 +127,8 @@ async def score(model: Path) -> dict:
     """Intent and entity scores of a model on each held-out set and language."""
     agent = Agent.load(str(model))
     result = {}
-    for (held_out, path), lang in itertools.product(HELD_OUT.items(), ("id", "en")):
-        data = load_data(str(path).format(lang=lang))
+    for (held_out, lang), path in HELD_OUT.items():
+        data = load_data(str(path))
         truth, predicted, places_total, places_right = [], [], 0, 0
         for message in data.intent_examples:
             parsed = await agent.parse_message(message.get("text"))
@@ -147,8 +151,11 @@ async def score(model: Path) -> dict:
     return result
 
 
-def _share(value: float | None) -> str:
-    return "—" if value is None else f"{value:.2f}"
+EMPTY = {"macro_f1": None, "emergency_recall": None, "places_right": None}
+
+
+def _share(value: float | None, digits: int = 2) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -171,11 +178,12 @@ def main(argv: list[str] | None = None) -> None:
     )
     print("|---|---|---|---|---|---|---|")
     for name, r in results.items():
-        for held_out in HELD_OUT:
-            ind, en = r[f"{held_out}/id"], r[f"{held_out}/en"]
+        for held_out in dict.fromkeys(n for n, _ in HELD_OUT):
+            ind, en = r.get(f"{held_out}/id", EMPTY), r.get(f"{held_out}/en", EMPTY)
             print(
-                f"| `{name}` | {held_out} | {ind['macro_f1']:.3f} | {en['macro_f1']:.3f} | "
-                f"{ind['emergency_recall']:.2f} / {en['emergency_recall']:.2f} | "
+                f"| `{name}` | {held_out} | {_share(ind['macro_f1'], 3)} | "
+                f"{_share(en['macro_f1'], 3)} | "
+                f"{_share(ind['emergency_recall'])} / {_share(en['emergency_recall'])} | "
                 f"{_share(ind['places_right'])} / {_share(en['places_right'])} | "
                 f"{r['train_seconds']:.0f} s |"
             )

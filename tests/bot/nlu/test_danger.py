@@ -136,3 +136,42 @@ def test_indirect_suicide_overdose_and_forced_entry_are_danger(text):
 )
 def test_look_alikes_of_the_new_danger_phrases_are_not(text):
     assert not is_danger(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "strong gas leak in the flat, i feel dizzy and the door is locked",
+        "it smells of gas everywhere, madam locked me in, i cant breathe",
+        "smoke coming under the door and i am locked in my room",
+        "a crew member fell into the sea last night, the boat keeps going",
+        "man overboard, please tell the coast guard",
+        "my friend is drowning, she cannot swim",
+        "the agent men came to take me by force, please",
+        "they are outside the house now with sticks",
+        "bau gas banget, sy pusing mau pingsan",
+        "ada asap, sy dikunci di kamar",
+        "temen sy jatuh ke laut dari kapal",
+        "kapal kami tenggelam tolong",
+        "orang agensi mau dateng bawa sy paksa",
+    ],
+)
+def test_gas_smoke_sea_and_abduction_now_are_danger(text):
+    assert is_danger(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my phone fell in the water, can i still get the number again",
+        "i am drowning in debt from the agency loan",
+        "we cook with gas in this house",
+        "gas price here so expensive",
+        "last year the agency took me by force to another employer",
+        "matahari tenggelam di pantai bagus",
+        "hp sy jatuh ke air",
+        "harga gas naik terus",
+    ],
+)
+def test_look_alikes_of_gas_sea_and_force_are_not_danger(text):
+    assert not is_danger(text)
