@@ -43,11 +43,3 @@ def test_the_section_says_where_each_turns_cpu_went():
     assert names == ["rasa", "actions", "load generator", "total"]
     assert "| rasa | 20.0 | 10.0 |" in text
     assert "| total | 31.5 | 21.5 |" in text
-
-
-def test_cpu_spent_counts_only_the_time_between_snapshots():
-    from bench.cpu import spent
-
-    before = {1: ("rasa", 10.0), 2: ("actions", 5.0)}
-    after = {1: ("rasa", 12.5), 2: ("actions", 6.0), 3: ("nginx", 0.5)}
-    assert spent(before, after) == {"rasa": 2.5, "actions": 1.0, "nginx": 0.5}
