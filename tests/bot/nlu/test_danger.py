@@ -175,3 +175,33 @@ def test_gas_smoke_sea_and_abduction_now_are_danger(text):
 )
 def test_look_alikes_of_gas_sea_and_force_are_not_danger(text):
     assert not is_danger(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "food poisoning so bad, i cant stand up",
+        "my friend is vomiting nonstop since morning",
+        "i been throwing up all night and cannot stop",
+        "agent say tonight they will sell me to a new boss",
+        "they selling us today to another agency, help",
+        "sy muntah2 ga berhenti dari pagi",
+        "kata agen sy mau dijual malam ini",
+    ],
+)
+def test_vomiting_that_does_not_stop_and_being_sold_tonight_are_danger(text):
+    assert is_danger(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is food poisoning covered by my insurance?",
+        "i vomited once after the medicine, now ok",
+        "last year the agent sold me to another employer",
+        "mau jual hp malam ini buat ongkos",
+        "sy hamil muda, kadang muntah",
+    ],
+)
+def test_look_alikes_of_vomiting_and_selling_are_not_danger(text):
+    assert not is_danger(text)
