@@ -49,10 +49,11 @@ def measure(instances: int, *, seconds: float, clients: int, workdir: Path) -> d
                 stack.front_url, stream, clients=clients, seconds=seconds, failed=lentera_failed
             )
             used = cpu.spent(before, cpu.snapshot())
-    turns = max(phase.summary()["turns"], 1)
+    summary = phase.summary()
+    turns = max(summary["turns"], 1)
     return {
         "instances": instances,
-        **phase.summary(),
+        **summary,
         "load": round(os.getloadavg()[0], 2),
         # CPU milliseconds per answered turn, by process kind (bench/cpu.py)
         "cpu_ms_per_turn": {kind: round(1000 * s / turns, 1) for kind, s in used.most_common()},
@@ -107,13 +108,9 @@ def cpu_table(runs: list[dict[str, Any]]) -> str:
     )
     header = "| process | " + " | ".join(f"{run['instances']} instance(s)" for run in runs) + " |"
     lines = [header, "|---|" + "---|" * len(runs)]
-    for kind in [*kinds, "total"]:
-        cells = [
-            sum(run["cpu_ms_per_turn"].values())
-            if kind == "total"
-            else run["cpu_ms_per_turn"].get(kind, 0.0)
-            for run in runs
-        ]
+    rows = [(kind, [run["cpu_ms_per_turn"].get(kind, 0.0) for run in runs]) for kind in kinds]
+    rows.append(("total", [sum(run["cpu_ms_per_turn"].values()) for run in runs]))
+    for kind, cells in rows:
         lines.append(f"| {kind} | " + " | ".join(f"{c:.1f}" for c in cells) + " |")
     return "\n".join(lines)
 

@@ -1,8 +1,10 @@
 """NLU quality gates on the held-out sets (never trained on), per language.
 
-Three sets: `tests/nlu/test_nlu_*.yml` (the first split) and `tests/nlu/realistic/` (real-looking
-messages written by someone who had not seen the training data). Every example goes through
-the running Rasa server's HTTP API (`/model/parse`), the same path a real message takes.
+Three sets: `tests/nlu/test_nlu_*.yml` (the first split), `tests/nlu/realistic/realistic_*.yml`
+(real-looking messages written by someone who had not seen the training data) and
+`realistic_en_b.yml` (a second English set written blind, tests/nlu/realistic/README.md).
+Every example goes through the running Rasa server's HTTP API (`/model/parse`), the same path
+a real message takes.
 Gates: intent macro-F1 per language and set (MIN_MACRO_F1), `emergency` recall 1.0.
 """
 
