@@ -37,20 +37,13 @@ from rasa.core.agent import Agent
 from rasa.shared.nlu.training_data.loading import load_data
 from sklearn.metrics import f1_score, recall_score
 
+from bench.held_out import held_out_files
 from bot.places import places_data
 from bot.stack.paths import BIN, ROOT, VAR
 
 VARIANTS = ("chosen", "no-char", "spacy-tok", "lookup", "sentence")
 SENTENCE_FEATURIZER = "bot.nlu.sentence_embedding.SentenceEmbeddingFeaturizer"
-HELD_OUT = {  # (set, language): file
-    (name, lang): ROOT / "tests" / "nlu" / path.format(lang=lang)
-    for name, path in (
-        ("split", "test_nlu_{lang}.yml"),
-        ("realistic", "realistic/realistic_{lang}.yml"),
-    )
-    for lang in ("id", "en")
-}
-HELD_OUT["realistic_b", "en"] = ROOT / "tests" / "nlu" / "realistic" / "realistic_en_b.yml"
+HELD_OUT = held_out_files()  # (set, language): file
 
 
 def variant_config(name: str) -> dict:

@@ -1,8 +1,8 @@
 """NLU quality gates on the held-out sets (never trained on), per language.
 
-Three sets: `tests/nlu/test_nlu_*.yml` (the first split), `tests/nlu/realistic/realistic_*.yml`
-(real-looking messages written by someone who had not seen the training data) and
-`realistic_en_b.yml` (a second English set written blind, tests/nlu/realistic/README.md).
+The sets of `bench/held_out.py`: the first split, the realistic messages written by someone
+who had not seen the training data, and a second English set written blind
+(tests/nlu/realistic/README.md).
 Every example goes through the running Rasa server's HTTP API (`/model/parse`), the same path
 a real message takes.
 Gates: intent macro-F1 per language and set (MIN_MACRO_F1), `emergency` recall 1.0.
@@ -16,23 +16,18 @@ import pytest
 from rasa.shared.nlu.training_data.loading import load_data
 from sklearn.metrics import f1_score, recall_score
 
+from bench.held_out import held_out_files
 from bot.stack.paths import ROOT
 from devtools.stack import RasaStack
 
 pytestmark = pytest.mark.stack
 MIN_MACRO_F1 = {"split": 0.90, "realistic": 0.90, "realistic_b": 0.90}
-SETS = {
-    "split": ROOT / "tests" / "nlu" / "test_nlu_{language}.yml",
-    "realistic": ROOT / "tests" / "nlu" / "realistic" / "realistic_{language}.yml",
-    # A second English set, written blind on 2026-12-03 (tests/nlu/realistic/README.md).
-    "realistic_b": ROOT / "tests" / "nlu" / "realistic" / "realistic_{language}_b.yml",
-}
-LANGUAGES = {"split": ("id", "en"), "realistic": ("id", "en"), "realistic_b": ("en",)}
+HELD_OUT = held_out_files()  # (set, language): file
 RESULTS = ROOT / "var" / "nlu_gates.json"
 
 
 def held_out(language: str, name: str = "split") -> list[tuple[str, str]]:
-    data = load_data(str(SETS[name]).format(language=language))
+    data = load_data(str(HELD_OUT[name, language]))
     return [(m.get("text"), m.get("intent")) for m in data.intent_examples]
 
 
@@ -42,7 +37,7 @@ def predictions(stack: RasaStack, examples: list[tuple[str, str]]) -> tuple[list
     return truth, predicted
 
 
-@pytest.fixture(scope="module", params=[(n, lang) for n in SETS for lang in LANGUAGES[n]], ids=str)
+@pytest.fixture(scope="module", params=list(HELD_OUT), ids=str)
 def evaluated(request, rasa_stack: RasaStack):
     name, language = request.param
     examples = held_out(language, name)
@@ -82,11 +77,10 @@ def test_held_out_split_is_never_trained_on() -> None:
     trained = {
         m.get("text").strip().lower() for m in load_data(str(ROOT / "data" / "nlu")).intent_examples
     }
-    for name in SETS:
-        for language in LANGUAGES[name]:
-            held = held_out(language, name)
-            leaked = [text for text, _ in held if text.strip().lower() in trained]
-            assert not leaked, f"{name}/{language}: held-out examples in training data: {leaked}"
+    for name, language in HELD_OUT:
+        held = held_out(language, name)
+        leaked = [text for text, _ in held if text.strip().lower() in trained]
+        assert not leaked, f"{name}/{language}: held-out examples in training data: {leaked}"
 
 
 LONG_STORIES = ROOT / "tests" / "nlu" / "long_stories" / "long_stories_{language}.yml"
