@@ -205,3 +205,31 @@ def test_vomiting_that_does_not_stop_and_being_sold_tonight_are_danger(text):
 )
 def test_look_alikes_of_vomiting_and_selling_are_not_danger(text):
     assert not is_danger(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sir choke me just now, he is in the kitchen",
+        "my husband strangled me again, he is drunk",
+        "he say he will come back to finish me tonight",
+        "sy dicekik majikan barusan, skrg dia di ruang tamu",
+        "dia bilang mau balik lagi buat ngabisin sy",
+    ],
+)
+def test_strangled_just_now_and_coming_back_to_finish_are_danger(text):
+    assert is_danger(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "last year my old boss choked me once, now i have new employer",
+        "i was choking on rice but i am fine",
+        "she will come back to finish the cleaning tomorrow",
+        "majikan dulu pernah nyekik sy, udah lama",
+        "nanti dia balik lagi buat ngambil barang",
+    ],
+)
+def test_look_alikes_of_strangling_and_finishing_are_not_danger(text):
+    assert not is_danger(text)
