@@ -27,15 +27,14 @@ When the database is down (``bot/channels/strict_store.py`` has the whole story)
 
 from __future__ import annotations
 
-import itertools
 import json
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
-from rasa.shared.core.events import Event, SessionStarted, SlotSet
+from rasa.shared.core.events import Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.orm import sessionmaker
@@ -105,32 +104,6 @@ def withdraws(events: Iterable[Event]) -> bool:
     )
 
 
-def events_statement(events: sa.Table, *, all_sessions: bool) -> sa.sql.Select:
-    """The stored data of one sender's events (``:sender_id``), in order.
-
-    The rows Rasa's ``SQLTrackerStore._event_query`` selects (without ``all_sessions``: from
-    the latest session start on, by timestamp), as one Core statement built once: SQLAlchemy
-    caches its compiled form, where the ORM query was built and compiled again each turn.
-    """
-    sender = sa.bindparam("sender_id")
-    statement = sa.select(events.c.data).where(events.c.sender_id == sender)
-    if not all_sessions:
-        session_start = (
-            sa.select(sa.func.max(events.c.timestamp))
-            .where(events.c.sender_id == sender, events.c.type_name == SessionStarted.type_name)
-            .scalar_subquery()
-        )
-        statement = statement.where(
-            sa.or_(events.c.timestamp >= session_start, session_start.is_(None))
-        )
-    return statement.order_by(events.c.id)
-
-
-def count_statement(statement: sa.sql.Select) -> sa.sql.Select:
-    """How many rows ``statement`` selects."""
-    return sa.select(sa.func.count()).select_from(statement.order_by(None).subquery())
-
-
 class TrackerStoreNotCreated(RuntimeError):
     """The store could not be built: Rasa must exit, not fall back to memory."""
 
@@ -159,9 +132,6 @@ class LenteraTrackerStore(SQLTrackerStore):
             ) from error
         # Rasa's own create_all above fails quietly when the database is down.
         self._tables_ready = False
-        self._latest_session = events_statement(self.SQLEvent.__table__, all_sessions=False)
-        self._all_sessions = events_statement(self.SQLEvent.__table__, all_sessions=True)
-        self._count_latest_session = count_statement(self._latest_session)
 
     def _check_connections_before_use(self) -> None:
         """Rebuild Rasa's engine with ``pool_pre_ping`` (same URL and pool options)."""
@@ -212,11 +182,6 @@ class LenteraTrackerStore(SQLTrackerStore):
             if withdraws(events):
                 self._forget_words(session, tracker.sender_id)
 
-    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
-        """The tracker's events not stored yet (Rasa's rule, one cached COUNT statement)."""
-        stored = session.execute(self._count_latest_session, {"sender_id": tracker.sender_id})
-        return itertools.islice(tracker.events, stored.scalar_one(), len(tracker.events))
-
     def _forget_words(self, session: Any, sender_id: str) -> None:
         """Erase the words of every stored event of ``sender_id`` (consent withdrawn)."""
         rows = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).all()
@@ -229,10 +194,11 @@ class LenteraTrackerStore(SQLTrackerStore):
         self, sender_id: str, fetch_events_from_all_sessions: bool
     ) -> DialogueStateTracker | None:
         self._ensure_tables()
-        statement = self._all_sessions if fetch_events_from_all_sessions else self._latest_session
         with self.session_scope() as session:
-            stored = session.execute(statement, {"sender_id": sender_id}).scalars().all()
-            events = [unseal(self._cipher, data) for data in stored]
+            rows = self._event_query(
+                session, sender_id, fetch_events_from_all_sessions=fetch_events_from_all_sessions
+            ).all()
+            events = [unseal(self._cipher, row.data) for row in rows]
         if self.domain and events:
             return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
         return None

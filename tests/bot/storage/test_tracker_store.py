@@ -18,13 +18,7 @@ import pytest
 import sqlalchemy as sa
 from cryptography.fernet import Fernet
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import (
-    ActionExecuted,
-    BotUttered,
-    SessionStarted,
-    SlotSet,
-    UserUttered,
-)
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.security.encryption import Cipher, InvalidToken
@@ -146,35 +140,6 @@ def test_withdrawing_erases_the_words_already_kept_and_keeps_the_conversation(st
     back = retrieve(store, "p3")
     assert back.get_slot("country") == "HK" and back.get_slot("storage_consent") is False
     assert user_texts(back) == [None, None]
-
-
-def test_sessions_are_read_and_appended_as_rasa_reads_them(store):
-    """The store's own statements select the rows of Rasa's ORM query, session by session."""
-    first = DialogueStateTracker("s1", DOMAIN.slots)
-    first.update(SessionStarted(timestamp=1.0))
-    turn(first, "halo", "Halo", SlotSet("country", "HK"))
-    save(store, first)
-    save(store, first)  # saving the same tracker again adds nothing
-    other = DialogueStateTracker("s2", DOMAIN.slots)  # another person, in between
-    turn(other, "hi", "Hi")
-    save(store, other)
-    again = retrieve(store, "s1")
-    again.update(SessionStarted())  # a new session of the same person
-    turn(again, "gaji blm dibayar", "Maaf", SlotSet("country", "SA"))
-    save(store, again)
-
-    with store.session_scope() as session:
-        for all_sessions in (False, True):
-            rasa_rows = store._event_query(session, "s1", all_sessions).all()
-            ours = store._all_sessions if all_sessions else store._latest_session
-            found = session.execute(ours, {"sender_id": "s1"}).scalars().all()
-            assert found == [row.data for row in rasa_rows]
-    latest = retrieve(store, "s1")
-    assert latest.get_slot("country") == "SA"
-    assert isinstance(latest.events[0], SessionStarted) and len(latest.events) == 6
-    whole = asyncio.run(store.retrieve_full_tracker("s1"))
-    assert whole is not None and len(whole.events) == len(stored(store, "s1")) == 12
-    assert len(stored(store, "s2")) == 4
 
 
 def test_rows_from_before_the_store_are_still_read(store):
